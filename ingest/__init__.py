@@ -1,0 +1,1 @@
+"""Ingestion: path -> Document -> cleaned text -> tables + chunks (pure functions)."""

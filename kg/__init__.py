@@ -1,0 +1,1 @@
+"""PolicyKG: Chinese policy reports into a knowledge graph with cited answers."""

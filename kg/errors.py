@@ -1,0 +1,26 @@
+"""Domain errors: raised in the library, turned into one-line messages at the edges."""
+
+
+class KgError(Exception):
+    """Base of every error the CLI and the app show as a one-line message."""
+
+
+class InputError(KgError):
+    """A file that cannot be ingested (unknown type, empty, undecodable, corrupt)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class StoreError(KgError):
+    """The knowledge base is missing, locked or inconsistent."""
+
+
+class UsageError(KgError):
+    """A bad argument: names the value and the fix."""
+
+
+class ModelError(KgError):
+    """An embedding model that cannot be loaded or does not match the index."""

@@ -1,0 +1,1 @@
+"""Extraction: chunk -> entities, figures, relations (each carries its chunk id)."""

@@ -1,0 +1,1 @@
+"""Search: BM25 + dense vectors + fusion."""

@@ -1,0 +1,242 @@
+"""The knowledge base on disk: SQLite for documents, chunks and tables, plus a manifest."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.codec import (chunk_from_dict, chunk_to_dict, pages_from_list, pages_to_list, sections_from_list,
+                      sections_to_list, table_from_dict, table_to_dict)
+from kg.errors import StoreError
+from kg.types import Chunk, Document, Table
+
+FORMAT = 1  # bump when the SQLite schema changes
+DB_NAME = "kb.sqlite"
+MANIFEST = "manifest.json"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT NOT NULL, issuer TEXT, year INTEGER,
+    region TEXT, encoding TEXT, sha256 TEXT NOT NULL, text TEXT NOT NULL, pages TEXT NOT NULL,
+    sections TEXT NOT NULL, footnotes INTEGER NOT NULL, ingested_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, start);
+CREATE TABLE IF NOT EXISTS tables (
+    id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL, label TEXT, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tables_doc ON tables(doc_id, start);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DocInfo:
+    """A row of `kg docs`."""
+
+    id: str
+    source: str
+    title: str
+    issuer: str | None
+    year: int | None
+    region: str | None
+    chars: int
+    chunks: int
+    tables: int
+    pages: int
+
+
+def _dumps(x: object) -> str:
+    return json.dumps(x, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write JSON next to its destination, fsync, then rename over it."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+class KnowledgeBase:
+    """An embedded knowledge base directory. Every change is one SQLite transaction.
+
+    `generation` grows with every committed change; derived indexes (BM25, vectors,
+    graph) record the generation they were built from, so a crash between a commit
+    and an index refresh is detected and repaired on the next open.
+    """
+
+    def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
+        self.root = root
+        self._db = conn
+
+    @classmethod
+    def open(cls, root: str | Path, create: bool = False) -> "KnowledgeBase":
+        root = Path(root)
+        db = root / DB_NAME
+        if not db.exists():
+            if not create:
+                raise StoreError(f"no knowledge base at {root}: run `kg ingest` first (or pass --kb DIR)")
+            root.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{db} is not a usable knowledge base ({e}); move it away and run `kg ingest`") from e
+        kb = cls(root, conn)
+        kb._check_manifest()
+        return kb
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> "KnowledgeBase":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- manifest -------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / MANIFEST
+
+    def manifest(self) -> dict:
+        if not self.manifest_path.exists():
+            return {}
+        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+
+    def update_manifest(self, **fields: object) -> dict:
+        m = self.manifest()
+        m.update(fields)
+        m["format"] = FORMAT
+        m["generation"] = self.generation
+        m["updated"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+        write_json_atomic(self.manifest_path, m)
+        return m
+
+    def _check_manifest(self) -> None:
+        m = self.manifest()
+        if m and m.get("format") != FORMAT:
+            raise StoreError(f"{self.root} was built with format {m.get('format')}, this version needs {FORMAT}: "
+                             "delete the directory and run `kg ingest` again")
+        if not m:
+            self.update_manifest(created=time.strftime("%Y-%m-%dT%H:%M:%S"))
+
+    @property
+    def generation(self) -> int:
+        row = self._db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _bump(self) -> None:
+        self._db.execute("INSERT INTO meta(key, value) VALUES('generation', ?) ON CONFLICT(key) "
+                         "DO UPDATE SET value = excluded.value", (str(self.generation + 1),))
+
+    # -- writes ---------------------------------------------------------------
+    def put(self, doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...]) -> str | None:
+        """Store a document with its tables and chunks, replacing an older version of the
+        same source. Returns the id of the replaced document, if any. All or nothing."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            old = db.execute("SELECT id FROM documents WHERE source = ?", (doc.source,)).fetchone()
+            if old:
+                db.execute("DELETE FROM documents WHERE id = ?", (old[0],))
+            db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))  # same bytes under a new name
+            db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.id, doc.source, doc.title, doc.issuer, doc.year, doc.region, doc.encoding, doc.sha256,
+                 doc.text, _dumps(pages_to_list(doc.pages)), _dumps(sections_to_list(doc.sections)),
+                 doc.footnotes, time.time()))
+            db.executemany("INSERT INTO tables VALUES (?,?,?,?,?)",
+                           [(t.id, doc.id, t.start, t.label, _dumps(table_to_dict(t))) for t in tables])
+            db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?)",
+                           [(c.id, doc.id, c.start, c.end, _dumps(chunk_to_dict(c))) for c in chunks])
+            self._bump()
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return old[0] if old and old[0] != doc.id else None
+
+    def remove(self, doc_id: str) -> Document:
+        """Remove one document and everything derived from it; returns what was removed."""
+        doc = self.document(doc_id)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+            self._bump()
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return doc
+
+    # -- reads ----------------------------------------------------------------
+    def source_hash(self, source: str) -> str | None:
+        row = self._db.execute("SELECT sha256 FROM documents WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT id FROM documents ORDER BY source")]
+
+    def resolve(self, ref: str) -> str:
+        """A document id from an id, a unique id prefix or a source file name."""
+        rows = self._db.execute("SELECT id FROM documents WHERE id = ? OR source = ? OR id LIKE ?",
+                                (ref, ref, ref + "%")).fetchall()
+        ids = sorted({r[0] for r in rows})
+        if len(ids) == 1:
+            return ids[0]
+        if not ids:
+            raise StoreError(f"no document {ref!r} in {self.root}: see `kg docs` for the ids")
+        raise StoreError(f"{ref!r} matches {len(ids)} documents: give more of the id")
+
+    def document(self, ref: str) -> Document:
+        doc_id = self.resolve(ref)
+        r = self._db.execute("SELECT id, source, title, issuer, year, region, encoding, sha256, text, pages, "
+                             "sections, footnotes FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return Document(id=r[0], source=r[1], title=r[2], issuer=r[3], year=r[4], region=r[5], encoding=r[6],
+                        sha256=r[7], text=r[8], pages=pages_from_list(json.loads(r[9])),
+                        sections=sections_from_list(json.loads(r[10])), footnotes=r[11])
+
+    def documents(self) -> list[DocInfo]:
+        rows = self._db.execute(
+            "SELECT d.id, d.source, d.title, d.issuer, d.year, d.region, length(d.text), "
+            "(SELECT count(*) FROM chunks c WHERE c.doc_id = d.id), "
+            "(SELECT count(*) FROM tables t WHERE t.doc_id = d.id), json_array_length(d.pages) "
+            "FROM documents d ORDER BY d.source").fetchall()
+        return [DocInfo(*r) for r in rows]
+
+    def chunks(self, doc_id: str | None = None) -> list[Chunk]:
+        q, args = "SELECT data FROM chunks ORDER BY doc_id, start, \"end\"", ()
+        if doc_id:
+            q, args = "SELECT data FROM chunks WHERE doc_id = ? ORDER BY start, \"end\"", (self.resolve(doc_id),)
+        return [chunk_from_dict(json.loads(r[0])) for r in self._db.execute(q, args)]
+
+    def tables(self, doc_id: str | None = None) -> list[Table]:
+        q, args = "SELECT data FROM tables ORDER BY doc_id, start", ()
+        if doc_id:
+            q, args = "SELECT data FROM tables WHERE doc_id = ? ORDER BY start", (self.resolve(doc_id),)
+        return [table_from_dict(json.loads(r[0])) for r in self._db.execute(q, args)]
+
+
+def replace_dir(tmp: Path, dest: Path) -> None:
+    """Swap a freshly written directory into place; a crash leaves the old or the new one."""
+    old = dest.with_name(dest.name + ".old")
+    if old.exists():
+        import shutil
+        shutil.rmtree(old)
+    if dest.exists():
+        os.replace(dest, old)
+    os.replace(tmp, dest)
+    if old.exists():
+        import shutil
+        shutil.rmtree(old)

@@ -1,0 +1,165 @@
+"""Frozen value types passed between stages; imports nothing of ours."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+def content_id(prefix: str, *parts: object) -> str:
+    """A stable id from content: `<prefix>-<sha1[:12]>` of the parts joined."""
+    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{h[:12]}"
+
+
+def _check_span(start: int, end: int, what: str) -> None:
+    if not (0 <= start <= end):
+        raise ValueError(f"{what}: bad half-open span [{start}, {end})")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of the source (PDF only), as a span of the cleaned text."""
+
+    number: int  # 1-based
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Page")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the span of cleaned text it governs."""
+
+    title: str
+    level: int  # 1 = 一、, 2 = （一）, 3 = 1. / 1、, 4 = 1.1 / （1）; 1 also for 专栏/附录
+    start: int  # the heading line's start
+    end: int  # where the next heading of the same or a higher level starts
+    path: tuple[str, ...]  # titles from the top level down to this one
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Section")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A report: metadata plus its cleaned canonical text (all offsets refer to it)."""
+
+    id: str  # doc-<sha1[:12]> of the raw file bytes
+    source: str  # file name the document was ingested from; same name = same document
+    title: str
+    text: str
+    sha256: str  # of the raw bytes
+    issuer: str | None = None
+    year: int | None = None
+    region: str | None = None  # canonical province name when the report is about one
+    encoding: str = "utf-8"
+    pages: tuple[Page, ...] = ()
+    sections: tuple[Section, ...] = ()
+    footnotes: int = 0  # footnote lines lifted out of the running text
+
+    def __post_init__(self) -> None:
+        if not self.id.startswith("doc-"):
+            raise ValueError(f"Document id must start with 'doc-': {self.id!r}")
+        if not self.text.strip():
+            raise ValueError(f"Document {self.source!r} has no text")
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page number holding the character at offset, if known."""
+        for p in self.pages:
+            if p.start <= offset < p.end:
+                return p.number
+        return None
+
+    def section_at(self, offset: int) -> tuple[str, ...]:
+        """Section path of the innermost section containing offset."""
+        best: Section | None = None
+        for s in self.sections:
+            if s.start <= offset < s.end and (best is None or s.level >= best.level):
+                best = s
+        return best.path if best else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One body cell of a table with the headers that qualify it."""
+
+    row: int  # index into Table.rows
+    col: int  # column index (0 = the row-header column)
+    row_header: tuple[str, ...]  # e.g. ("本外币", "金融机构各项存款同比增长（%）")
+    col_header: tuple[str, ...]  # e.g. ("2024 年目标", "社零") or ("8月",)
+    value: str  # the cell text as it stands, e.g. "6.1", "—", "未完成"
+    start: int  # span of the value in Document.text
+    end: int
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Cell")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table found in the cleaned text, with caption, unit, headers and cells."""
+
+    id: str  # table-<sha1[:12]> of doc id + offsets
+    doc_id: str
+    start: int  # from the caption (when there is one) to the last row / source line
+    end: int
+    caption: str = ""  # e.g. "表 3 2024 年金融机构票据业务量统计表"
+    label: str = ""  # normalised reference: "表3", "图表28", "附录表1"
+    unit: str = ""  # e.g. "亿元", "%"
+    source: str = ""  # the 数据来源/资料来源/来源 line, if any
+    header_rows: tuple[tuple[str, ...], ...] = ()  # raw header rows (cells as written)
+    rows: tuple[tuple[str, ...], ...] = ()  # raw body rows (cells as written)
+    row_spans: tuple[tuple[int, int], ...] = ()  # span of each body row line in Document.text
+    cells: tuple[Cell, ...] = ()
+    section: tuple[str, ...] = ()
+    page: int | None = None
+    notes: tuple[str, ...] = ()  # 注： lines
+    skipped_rows: int = 0  # malformed rows that were not turned into cells
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Table")
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A retrievable passage: a contiguous slice of Document.text.
+
+    `prefix` is context that is not part of the slice (document title, section,
+    and for table chunks the caption, unit and header rows) so that a chunk
+    about one table row still says which table, column and unit it is.
+    """
+
+    id: str  # chunk-<sha1[:12]> of doc id + offsets
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    kind: str = "text"  # "text" or "table"
+    section: tuple[str, ...] = ()
+    page: int | None = None
+    table_id: str | None = None
+    prefix: str = ""
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Chunk")
+        if self.end - self.start != len(self.text):
+            raise ValueError(f"Chunk {self.id}: text length differs from its span")
+        if self.kind not in ("text", "table"):
+            raise ValueError(f"Chunk kind must be 'text' or 'table': {self.kind!r}")
+
+    @property
+    def search_text(self) -> str:
+        """What indexes see: the context prefix and the passage."""
+        return f"{self.prefix}\n{self.text}" if self.prefix else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ingest run did, file by file."""
+
+    added: tuple[str, ...] = ()  # doc ids
+    replaced: tuple[str, ...] = ()  # doc ids of old versions removed
+    unchanged: tuple[str, ...] = ()  # sources already ingested with the same content
+    errors: tuple[tuple[str, str], ...] = field(default=())  # (path, reason)
