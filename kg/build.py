@@ -1,0 +1,105 @@
+"""Ingest files into a knowledge base: parse each file, store it, then refresh derived indexes."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterable, Protocol
+
+from ingest.chunk import ChunkSettings, chunk_document
+from ingest.document import build_document
+from ingest.read import SUPPORTED_SUFFIXES, iter_sources
+from ingest.tables import find_tables
+from kg.errors import InputError
+from kg.store import KnowledgeBase
+from kg.types import Chunk, Document, IngestReport, Table
+
+INGEST_VERSION = 1  # bump when cleaning, tables or chunking change, so old bases are rebuilt
+
+
+class Refresher(Protocol):
+    """A derived index (BM25, vectors, graph) that follows the knowledge base."""
+
+    def refresh(self, kb: KnowledgeBase, progress: Callable[[str, int, int], None] | None = None,
+                force: bool = False) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    doc: Document
+    tables: tuple[Table, ...]
+    chunks: tuple[Chunk, ...]
+
+
+def parse_file(path: Path, settings: ChunkSettings = ChunkSettings()) -> Parsed:
+    """A file into its document, tables and chunks (no store involved)."""
+    doc = build_document(path)
+    tables = tuple(replace(t, section=doc.section_at(t.start), page=doc.page_at(t.start))
+                   for t in find_tables(doc.text, doc.id))
+    return Parsed(doc, tables, chunk_document(doc, tables, settings))
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    files, errors = [], []
+    for p in map(Path, paths):
+        if not p.exists():
+            errors.append((str(p), "no such file or folder: check the path"))
+        elif p.is_dir():
+            found = list(iter_sources([p]))
+            if not found:
+                errors.append((str(p), f"folder holds no {'/'.join(SUPPORTED_SUFFIXES)} files"))
+            files.extend(found)
+        else:
+            files.append(p)
+    return files, errors
+
+
+def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: ChunkSettings = ChunkSettings(),
+                 refreshers: Iterable[Refresher] = (),
+                 progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    """Ingest files and folders. A bad file is reported and skipped; each good one is
+    committed on its own, so an interruption never loses what was already ingested."""
+    files, errors = _expand(paths)
+    added, replaced, unchanged = [], [], []
+    rebuild = kb.manifest().get("ingest_version") not in (None, INGEST_VERSION)
+    for i, path in enumerate(files):
+        if progress:
+            progress(path.name, i, len(files))
+        try:
+            if not rebuild and kb.source_hash(path.name) == _sha256(path):
+                unchanged.append(path.name)
+                continue
+            parsed = parse_file(path, settings)
+        except InputError as e:
+            errors.append((e.path, e.reason))
+            continue
+        except OSError as e:
+            errors.append((str(path), f"cannot read ({e.strerror or e}): check permissions"))
+            continue
+        old = kb.put(parsed.doc, parsed.tables, parsed.chunks)
+        added.append(parsed.doc.id)
+        if old:
+            replaced.append(old)
+    if progress:
+        progress("", len(files), len(files))
+    kb.update_manifest(ingest_version=INGEST_VERSION,
+                       chunking={"size": settings.size, "overlap": settings.overlap, "table_size": settings.table_size})
+    for r in refreshers:
+        r.refresh(kb, progress)
+    return IngestReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(errors))
+
+
+def remove_document(kb: KnowledgeBase, ref: str, refreshers: Iterable[Refresher] = ()) -> Document:
+    """Remove a document (by id, id prefix or file name) and refresh derived indexes."""
+    doc = kb.remove(ref)
+    for r in refreshers:
+        r.refresh(kb)
+    return doc

@@ -1,0 +1,121 @@
+"""Command line: parse arguments, call one library function, print. Heavy imports stay inside commands."""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+
+from kg import cli_query
+from kg.cli_common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
+from kg.errors import KgError
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Ingest files and folders, then bring the search indexes up to date."""
+    from kg import service
+    with open_kb(args, create=True) as kb:
+        if args.reindex:
+            service.reindex(kb, settings(args), progress())
+            print(f"rebuilt the indexes of {len(kb.doc_ids())} documents in {args.kb}")
+            return 0
+        rep = service.ingest(kb, args.paths or [DEFAULT_CORPUS], settings(args), progress())
+        for path, reason in rep.errors:
+            print(f"error: {path}: {reason}", file=sys.stderr)
+        print(f"ingested {len(rep.added)} new or changed, {len(rep.unchanged)} unchanged, "
+              f"{len(rep.replaced)} replaced, {len(rep.errors)} failed; "
+              f"{len(kb.doc_ids())} documents in {args.kb}")
+    return 1 if rep.errors else 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    with open_kb(args) as kb:
+        docs = kb.documents()
+    if args.json:
+        for d in docs:
+            print_json(asdict(d))
+        return 0
+    if not docs:
+        print(f"no documents in {args.kb}: run `kg ingest PATH`")
+    for d in docs:
+        meta = " ".join(str(x) for x in (d.issuer, d.year, d.region) if x)
+        print(f"{d.id}  {d.title}  [{meta}]  {d.chars} chars, {d.chunks} chunks, {d.tables} tables"
+              f"{f', {d.pages} pages' if d.pages else ''}  ({d.source})")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from kg import service
+    with open_kb(args) as kb:
+        doc = service.remove(kb, args.doc_id, settings(args))
+        print(f"removed {doc.id} ({doc.source}); {len(kb.doc_ids())} documents left")
+    return 0
+
+
+def cmd_chunks(args: argparse.Namespace) -> int:
+    from kg.codec import chunk_to_dict
+    with open_kb(args) as kb:
+        chunks = kb.chunks(args.doc)
+    for c in chunks:
+        if args.json:
+            d = chunk_to_dict(c)
+            print_json({k: d[k] for k in ("id", "doc", "start", "end", "section", "page", "kind", "table", "text")})
+        else:
+            print(f"{c.id} [{c.start},{c.end}) {c.kind} {' > '.join(c.section)}\n  {c.text[:120]!r}")
+    return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    from kg.codec import table_to_dict
+    with open_kb(args) as kb:
+        tables = kb.tables(args.doc)
+    for t in tables:
+        if args.json:
+            print_json(table_to_dict(t))
+        else:
+            print(f"{t.id} {t.label or '-'} {t.caption or '(no caption)'} [{t.unit}] "
+                  f"{len(t.rows)} rows, {len(t.cells)} cells ({t.doc_id})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="PolicyKG: Chinese policy reports into a knowledge graph "
+                                "with cited answers.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sp = add_command(sub, "ingest", "ingest .txt/.md/.pdf files or folders into the knowledge base",
+                     "kg ingest data/corpus", cmd_ingest)
+    sp.add_argument("paths", nargs="*", metavar="PATH", help=f"files or folders (default {DEFAULT_CORPUS})")
+    sp.add_argument("--reindex", action="store_true", help="rebuild every index from the stored documents")
+    add_model_options(sp)
+    sp = add_command(sub, "docs", "list the ingested documents", "kg docs --json", cmd_docs)
+    sp.add_argument("--json", action="store_true", help="one JSON object per line")
+    sp = add_command(sub, "remove", "remove a document and everything derived from it",
+                     "kg remove doc-3abfec75a228", cmd_remove)
+    sp.add_argument("doc_id", metavar="DOC_ID", help="document id, id prefix or source file name")
+    add_model_options(sp)
+    sp = add_command(sub, "chunks", "print the chunks of one or all documents",
+                     "kg chunks --doc 001_7318713557c0121f.txt --json", cmd_chunks)
+    sp.add_argument("--doc", metavar="ID", help="only this document")
+    sp.add_argument("--json", action="store_true", help="one JSON object per line")
+    sp = add_command(sub, "tables", "print the tables found in one or all documents", "kg tables --json", cmd_tables)
+    sp.add_argument("--doc", metavar="ID", help="only this document")
+    sp.add_argument("--json", action="store_true", help="one JSON object per line (cells with header paths)")
+    cli_query.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KgError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: the knowledge base keeps every document committed so far", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

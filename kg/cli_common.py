@@ -1,0 +1,62 @@
+"""What every CLI module shares: the knowledge-base option, settings, progress bars, JSON lines."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_KB = "data/kb"
+DEFAULT_CORPUS = "data/corpus"
+
+
+def add_command(sub, name: str, help_: str, example: str, func) -> argparse.ArgumentParser:
+    """A subcommand whose --help shows an example; every one takes --kb."""
+    sp = sub.add_parser(name, help=help_, description=f"{help_}\n\nexample: {example}",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sp.add_argument("--kb", default=DEFAULT_KB, metavar="DIR", help=f"knowledge base directory ({DEFAULT_KB})")
+    sp.set_defaults(func=func)
+    return sp
+
+
+def add_model_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--model", metavar="NAME", help="embedding model: the packaged default, a local "
+                    "sentence-transformers directory, a hub name, or fake[:DIM] (tests); default: the one the "
+                    "knowledge base was built with")
+    sp.add_argument("--no-dense", action="store_true", help="BM25 only: load no embedding model")
+
+
+def settings(args: argparse.Namespace):
+    from kg.config import Settings
+    return Settings(kb=Path(args.kb), model=getattr(args, "model", None), dense=not getattr(args, "no_dense", False))
+
+
+def open_kb(args: argparse.Namespace, create: bool = False):
+    from kg.store import KnowledgeBase
+    return KnowledgeBase.open(args.kb, create=create)
+
+
+def progress():
+    """A tqdm bar per stage on a terminal, nothing otherwise (CI logs, pipes)."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+    bars: dict[str, object] = {}
+
+    def update(label: str, done: int, total: int) -> None:
+        stage = "embedding" if label == "embedding" else "ingest"
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, leave=False, file=sys.stderr)
+        bar.total, bar.n = total, done
+        if stage == "ingest":
+            bar.set_postfix_str(label[-30:], refresh=False)
+        bar.refresh()
+        if done >= total:
+            bar.close()
+            bars.pop(stage, None)
+    return update
+
+
+def print_json(obj: object) -> None:
+    print(json.dumps(obj, ensure_ascii=False))

@@ -1,0 +1,38 @@
+"""Settings the front ends build once and pass down, and the embedder they name."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import UsageError
+
+from kg.index.embed import DEFAULT_MODEL  # light: embed imports torch only when a model loads
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    kb: Path = Path("data/kb")
+    model: str | None = None  # None: the model recorded in the knowledge base, else DEFAULT_MODEL
+    model_cache: Path = Path.home() / ".cache" / "policykg"
+    dense: bool = True  # False: BM25 only (no model is loaded)
+    threads: int = 2
+
+    def __post_init__(self) -> None:
+        if self.threads < 1:
+            raise UsageError(f"threads must be at least 1, got {self.threads}")
+
+
+def model_name(settings: Settings, recorded: str | None) -> str:
+    """The model to use: the one asked for, else the one the index was built with, else the default."""
+    return settings.model or recorded or DEFAULT_MODEL
+
+
+def make_embedder(name: str, settings: Settings):
+    """An Embedder for a model name: `fake[:DIM]` (offline tests), the packaged default, a local
+    sentence-transformers directory, or a hub name for users with a network."""
+    from kg.index import embed
+    if name == "fake" or name.startswith("fake:"):
+        dim = int(name.split(":", 1)[1]) if ":" in name else 64
+        return embed.FakeEmbedder(dim=dim)
+    path = embed.resolve_model(name, settings.model_cache)
+    return embed.SentenceTransformerEmbedder(path, name=name, threads=settings.threads)

@@ -1,0 +1,61 @@
+"""BM25 over Chinese tokens (bm25s), persisted in the knowledge base directory."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from kg.index.tokenize import query_tokens, tokens
+from kg.store import replace_dir
+from kg.types import Chunk
+
+
+class Bm25Index:
+    """Scores every chunk for a query; `ids[i]` is the chunk behind score i."""
+
+    def __init__(self, ids: list[str], model, scheme: str, generation: int = 0) -> None:
+        self.ids = ids
+        self.model = model
+        self.scheme = scheme
+        self.generation = generation
+        self._vocab = set(model.vocab_dict) if model is not None else set()
+
+    @classmethod
+    def build(cls, chunks: Sequence[Chunk], scheme: str = "bigram", k1: float = 1.2, b: float = 0.75,
+              generation: int = 0) -> "Bm25Index":
+        import bm25s
+        model = bm25s.BM25(k1=k1, b=b)
+        corpus = [tokens(c.search_text, scheme) or ["\x00"] for c in chunks]
+        if corpus:
+            model.index(corpus, show_progress=False)
+        return cls([c.id for c in chunks], model if corpus else None, scheme, generation)
+
+    def scores(self, query: str) -> np.ndarray:
+        toks = [t for t in query_tokens(query, self.scheme) if t in self._vocab]
+        if not toks or self.model is None:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self.model.get_scores(toks), dtype=np.float32)
+
+    def save(self, dest: Path) -> None:
+        tmp = dest.with_name(dest.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.model is not None:
+            self.model.save(str(tmp / "bm25s"), show_progress=False)
+        meta = {"scheme": self.scheme, "generation": self.generation, "ids": self.ids}
+        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        replace_dir(tmp, dest)
+
+    @classmethod
+    def load(cls, src: Path) -> "Bm25Index | None":
+        """The saved index, or None when there is none (the caller rebuilds)."""
+        meta_path = src / "meta.json"
+        if not meta_path.exists():
+            return None
+        import bm25s
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        model = bm25s.BM25.load(str(src / "bm25s"), show_progress=False) if meta["ids"] else None
+        return cls(meta["ids"], model, meta["scheme"], meta["generation"])

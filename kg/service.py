@@ -1,0 +1,48 @@
+"""The library facade the CLI and the app share: ingest, remove and search with all indexes wired."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from kg.build import Refresher, ingest_paths, remove_document
+from kg.config import Settings, make_embedder, model_name
+from kg.index.manage import SearchIndexes
+from kg.index.search import Filters, Hit, Searcher, SearchSettings
+from kg.store import KnowledgeBase
+from kg.types import Document, IngestReport
+
+Progress = Callable[[str, int, int], None]
+
+
+def search_indexes(kb: KnowledgeBase, settings: Settings) -> SearchIndexes:
+    name = model_name(settings, kb.manifest().get("embedding_model"))
+    return SearchIndexes(SearchSettings(model=name, dense=settings.dense), lambda: make_embedder(name, settings))
+
+
+def refreshers(kb: KnowledgeBase, settings: Settings) -> list[Refresher]:
+    """Every derived index that follows the documents, in the order they are rebuilt."""
+    return [search_indexes(kb, settings)]
+
+
+def ingest(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Settings,
+           progress: Progress | None = None) -> IngestReport:
+    return ingest_paths(kb, paths, refreshers=refreshers(kb, settings), progress=progress)
+
+
+def remove(kb: KnowledgeBase, ref: str, settings: Settings) -> Document:
+    return remove_document(kb, ref, refreshers=refreshers(kb, settings))
+
+
+def reindex(kb: KnowledgeBase, settings: Settings, progress: Progress | None = None) -> None:
+    """Rebuild every derived index from the stored documents (e.g. after changing the model)."""
+    for r in refreshers(kb, settings):
+        r.refresh(kb, progress, force=True)
+
+
+def open_searcher(kb: KnowledgeBase, settings: Settings, progress: Progress | None = None) -> Searcher:
+    return search_indexes(kb, settings).searcher(kb, progress)
+
+
+def search(searcher: Searcher, query: str, k: int = 5, doc: str | None = None, region: str | None = None,
+           year: int | None = None) -> list[Hit]:
+    return searcher.search(query, k, Filters(frozenset([doc]) if doc else frozenset(), region, year))
