@@ -97,6 +97,10 @@ def _gaps(doc: Document, tables: tuple[Table, ...]) -> list[tuple[int, int]]:
 
 
 def _make(doc: Document, start: int, end: int, kind: str, prefix: str, table_id: str | None = None) -> Chunk:
+    while start < end and doc.text[start].isspace():
+        start += 1
+    while end > start and doc.text[end - 1].isspace():
+        end -= 1
     return Chunk(
         id=content_id("chunk", doc.id, start, end),
         doc_id=doc.id,

@@ -74,9 +74,11 @@ class Document:
 
     def section_at(self, offset: int) -> tuple[str, ...]:
         """Section path of the innermost section containing offset."""
+        # the innermost section is the containing one that starts last (a 专栏 box inside a
+        # numbered section starts after it); on a tie the deeper level wins
         best: Section | None = None
         for s in self.sections:
-            if s.start <= offset < s.end and (best is None or s.level >= best.level):
+            if s.start <= offset < s.end and (best is None or (s.start, s.level) >= (best.start, best.level)):
                 best = s
         return best.path if best else ()
 
@@ -163,3 +165,114 @@ class IngestReport:
     replaced: tuple[str, ...] = ()  # doc ids of old versions removed
     unchanged: tuple[str, ...] = ()  # sources already ingested with the same content
     errors: tuple[tuple[str, str], ...] = field(default=())  # (path, reason)
+
+
+ENTITY_TYPES = ("region", "concept", "institution", "policy", "meeting")
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical thing the reports talk about."""
+
+    id: str  # stable: "region-210000", "concept-<slug>", "org-<slug>", "policy-<sha1[:12]>", "meeting-<slug>"
+    type: str  # one of ENTITY_TYPES
+    label: str  # canonical name (辽宁, 专项债券, 中国人民银行, 国办发〔2024〕52号 or the 《title》)
+    aliases: tuple[str, ...] = ()
+    code: str | None = None  # GB/T 2260 code for regions, the document number for policies
+    broader: tuple[str, ...] = ()  # entity ids (concept scheme, parent institution, region of a city)
+
+    def __post_init__(self) -> None:
+        if self.type not in ENTITY_TYPES:
+            raise ValueError(f"unknown entity type {self.type!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An entity named in a chunk, with the exact span of the words used."""
+
+    entity_id: str
+    doc_id: str
+    chunk_id: str
+    start: int
+    end: int
+    surface: str  # Document.text[start:end]
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Mention")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number the reports state: value, unit, what it measures, when and where, and its evidence."""
+
+    id: str  # fig-<sha1[:12]> of doc id + value span
+    doc_id: str
+    chunk_id: str
+    start: int  # span of the value as written (e.g. "6325", "-0.8%") in Document.text
+    end: int
+    text: str  # Document.text[start:end]
+    value: float  # as written, before the multiplier: 3.3 for "3.3 万亿元"
+    unit: str  # the unit as written: 亿元, 万亿元, %, 个百分点, bp, 家, 个, 亿美元 ...
+    multiplier: float = 1.0  # 1e8 for 亿元, 1e12 for 万亿元, 0.01 for % (value * multiplier = base quantity)
+    indicator: str = ""  # the phrase it measures, e.g. "旅游收入", "金融机构各项存款同比增长"
+    period: str = ""  # normalised: "2024", "2024Q4", "2024-08", "2024H1", "2024年末", "2023-2024" or ""
+    region: str | None = None  # region entity id
+    measure: str = "level"  # level, yoy (同比), change (比上年/上升…个百分点), share (占比), target, other
+    direction: str | None = None  # up / down when the text says 增长/上升 or 下降/回落
+    table_id: str | None = None
+    row_header: tuple[str, ...] = ()
+    col_header: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Figure")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A typed link between two entities (or a document and an entity), with its evidence."""
+
+    subject: str  # entity id or document id
+    predicate: str  # a term of the project vocabulary: mentions, issuedBy, abbreviates, refersTo, broader, coOccurs
+    object: str
+    doc_id: str
+    chunk_id: str | None = None
+    start: int = 0  # evidence span in Document.text
+    end: int = 0
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """The exact passage an answer rests on: Document.text[start:end] == text."""
+
+    doc_id: str
+    title: str
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+    section: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_span(self.start, self.end, "Citation")
+        if self.end - self.start != len(self.text):
+            raise ValueError("Citation text length differs from its span")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A short answer with its citations, or an explicit abstention with related passages."""
+
+    question: str
+    text: str  # the answer itself ("6325亿元"), or the abstention message ("语料中未找到…")
+    abstained: bool
+    citations: tuple[Citation, ...] = ()  # evidence for the answer (empty when abstained)
+    related: tuple[Citation, ...] = ()  # closest passages shown when abstaining
+    figures: tuple[Figure, ...] = ()  # every figure a computed answer used (difference, maximum ...)
+    kind: str = "text"  # number, entity, list, definition, comparison, difference, text
+    score: float = 0.0  # confidence the answer matches the question (what abstention thresholds)
+
+    def __post_init__(self) -> None:
+        if not self.abstained and not self.citations:
+            raise ValueError("an answer must carry at least one citation")

@@ -1,0 +1,35 @@
+"""A file into a Document: read, clean, guess metadata, find sections."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.clean import clean
+from ingest.meta import guess_metadata
+from ingest.read import read_source
+from ingest.sections import find_sections
+from kg.errors import InputError
+from kg.types import Document
+
+
+def build_document(path: str | Path) -> Document:
+    """The cleaned, canonical Document of one file; InputError when the file cannot be ingested."""
+    raw = read_source(path)
+    cleaned = clean(raw.pages, raw.is_pdf)
+    if not cleaned.text.strip():
+        raise InputError(str(raw.path), "no text left after removing page furniture and web-page chrome: "
+                                        "check that the file holds the report itself")
+    meta = guess_metadata(cleaned.text, raw.name)
+    return Document(
+        id="doc-" + raw.sha1[:12],  # from the raw bytes: re-ingesting the same file gives the same id
+        source=raw.name,
+        title=meta.title,
+        text=cleaned.text,
+        sha256=raw.sha256,
+        issuer=meta.issuer,
+        year=meta.year,
+        region=meta.region,
+        encoding=raw.encoding,
+        pages=cleaned.pages,
+        sections=find_sections(cleaned.text),
+        footnotes=cleaned.footnotes,
+    )

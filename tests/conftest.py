@@ -1,0 +1,21 @@
+"""Shared fixtures: the bundled corpus parsed once per test session."""
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_files() -> list[Path]:
+    files = sorted(CORPUS.glob("*.txt"))
+    assert len(files) == 5, "the five bundled reports belong in data/corpus/"
+    return files
+
+
+@pytest.fixture(scope="session")
+def parsed_corpus(corpus_files):
+    """Each bundled report as (Document, tables, chunks)."""
+    from kg.build import parse_file
+    return {p.name: parse_file(p) for p in corpus_files}
