@@ -1,0 +1,223 @@
+"""The persisted RDF graph under <kb>/graph/: an on-disk Oxigraph store, one named graph per document.
+
+Why Oxigraph rather than rdflib over an N-Quads file (bench/graph_store.py, ~200k quads): it opens
+in 20 ms instead of 4.7 s of parsing, answers SPARQL 5-10x faster, a reader needs 20 MB instead of
+330 MB, and replacing one document is one transaction instead of rewriting the whole file. It takes
+a lock: one writer per directory at a time; readers open it read-only.
+"""
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from rdflib import Graph
+
+from kg.errors import StoreError
+from kg.store import write_json_atomic
+from kg.vocab import CATALOGUE_GRAPH, GRAPH, PREFIXES, SCHEMA_GRAPH, graph_uri
+
+FORMAT = 1  # bump when the graph modelling changes, so stores are rebuilt
+META = "meta.json"
+DB_DIR = "oxigraph"
+
+
+# Catalogue descriptions of subjects that no report's graph mentions (as subject or object) and
+# that no other catalogue entry points to (skos:broader parents stay while a child is described).
+_GC = f"""DELETE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?e ?p ?o }} }} WHERE {{
+  GRAPH <{CATALOGUE_GRAPH}> {{ ?e ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?y ?e }} FILTER(STRSTARTS(STR(?g), "{GRAPH}doc-")) }}
+  FILTER NOT EXISTS {{ GRAPH ?g {{ ?e ?y ?x }} FILTER(STRSTARTS(STR(?g), "{GRAPH}doc-")) }}
+  FILTER NOT EXISTS {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?x ?y ?e }} FILTER(?x != ?e) }} }}"""
+
+
+def _nt(graph: Graph) -> str:
+    """N-Triples, which is also valid inside a SPARQL INSERT DATA block."""
+    try:
+        return graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    except Exception as e:  # noqa: BLE001 - rdflib raises a bare Exception for an IRI it cannot write
+        raise StoreError(f"cannot store the graph: {' '.join(str(e).split())}") from e
+
+
+class GraphStore:
+    """One directory: the Oxigraph database plus meta.json with the knowledge-base generation it reflects."""
+
+    def __init__(self, root: Path, store, read_only: bool) -> None:
+        self.root = root
+        self._store = store
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, root: str | Path, read_only: bool = False) -> "GraphStore":
+        """Open (creating it unless read_only). A directory another process has open for
+        writing cannot be opened for writing: that is a StoreError saying so."""
+        import pyoxigraph as ox
+        root = Path(root)
+        db = root / DB_DIR
+        if read_only and not db.exists():
+            raise StoreError(f"no graph at {root}: run `kg ingest` first")
+        try:
+            if read_only:
+                store = ox.Store.read_only(str(db))
+            else:
+                db.mkdir(parents=True, exist_ok=True)
+                store = ox.Store(str(db))
+        except OSError as e:
+            if "lock" in str(e).lower():
+                raise StoreError(f"graph store {root} is in use by another process or open already: close it "
+                                 "(one writer at a time), or open it read-only to query") from e
+            raise StoreError(f"{root} is not a usable graph store ({e}): delete it and run `kg ingest`; "
+                             "the graph is rebuilt from the knowledge base") from e
+        gs = cls(root, store, read_only)
+        meta = gs.meta()
+        if meta and meta.get("format") != FORMAT:
+            gs.close()
+            raise StoreError(f"graph store {root} has format {meta.get('format')}, this version needs {FORMAT}: "
+                             "delete the directory and run `kg ingest`")
+        if not read_only and not meta:
+            gs.set_generation(0)
+        return gs
+
+    def close(self) -> None:
+        """Release the database (and its lock); pyoxigraph closes it when the last reference goes."""
+        if self._store is not None and not self.read_only:
+            self._store.flush()
+        self._store = None
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def ox(self):
+        """The underlying pyoxigraph.Store."""
+        if self._store is None:
+            raise StoreError(f"graph store {self.root} is closed")
+        return self._store
+
+    def _writable(self):
+        if self.read_only:
+            raise StoreError(f"graph store {self.root} is open read-only")
+        return self.ox
+
+    # -- bookkeeping ----------------------------------------------------------
+    def meta(self) -> dict:
+        p = self.root / META
+        try:
+            return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+        except ValueError as e:
+            raise StoreError(f"{p} is damaged ({e}): delete {self.root} and run `kg ingest`") from e
+
+    @property
+    def generation(self) -> int:
+        """The knowledge-base generation this graph reflects (-1 when unknown)."""
+        return int(self.meta().get("generation", -1))
+
+    def set_generation(self, generation: int) -> None:
+        self._writable().flush()
+        write_json_atomic(self.root / META, {"format": FORMAT, "generation": generation, "backend": "oxigraph"})
+
+    def doc_ids(self) -> list[str]:
+        head = str(GRAPH)
+        names = (g.value for g in self.ox.named_graphs() if hasattr(g, "value"))
+        return sorted(n[len(head):] for n in names if n.startswith(head + "doc-"))
+
+    def __len__(self) -> int:
+        return len(self.ox)
+
+    # -- writes ---------------------------------------------------------------
+    def replace_doc(self, doc_id: str, graph: Graph, catalogue: Graph | None = None) -> int:
+        """Swap in a document's named graph and merge its catalogue descriptions (entities,
+        periods: each subject's old description is replaced, so the last report written wins).
+        One SPARQL update, which Oxigraph applies as one transaction: a crash leaves the old
+        version or the new one, never half of either. Returns the document's triple count."""
+        name = str(graph_uri(doc_id))
+        parts = [f"DROP SILENT GRAPH <{name}>"]
+        data = f"GRAPH <{name}> {{\n{_nt(graph)}}}"
+        if catalogue is not None and len(catalogue):
+            subjects = " ".join(sorted({s.n3() for s in catalogue.subjects()}))
+            parts.append(f"DELETE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {subjects} }} "
+                         f"GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }}")
+            data += f"\nGRAPH <{CATALOGUE_GRAPH}> {{\n{_nt(catalogue)}}}"
+        parts.append(f"INSERT DATA {{ {data} }}")
+        self._update(" ;\n".join(parts), name)
+        return len(graph)
+
+    def remove_doc(self, doc_id: str) -> bool:
+        """Drop a document's named graph, and the catalogue descriptions no report refers to any
+        more (one transaction). False when the document was not there."""
+        import pyoxigraph as ox
+        name = str(graph_uri(doc_id))
+        if not self._writable().contains_named_graph(ox.NamedNode(name)):
+            return False
+        self._update(f"DROP SILENT GRAPH <{name}> ;\n{_GC}", name)
+        return True
+
+    def set_schema(self, graph: Graph) -> None:
+        """Replace the shared schema graph (vocabulary, concept scheme, DSD)."""
+        self._update(f"DROP SILENT GRAPH <{SCHEMA_GRAPH}> ;\nINSERT DATA {{ GRAPH <{SCHEMA_GRAPH}> {{\n"
+                     f"{_nt(graph)}}} }}", str(SCHEMA_GRAPH))
+
+    def _update(self, update: str, name: str) -> None:
+        store = self._writable()
+        try:
+            store.update(update)
+        except OSError as e:
+            raise StoreError(f"graph store {self.root} failed writing {name}: {e}") from e
+        except SyntaxError as e:  # a term N-Triples allows and SPARQL does not
+            raise StoreError(f"cannot store the graph {name}: {' '.join(str(e).split())}") from e
+
+    # -- reads ----------------------------------------------------------------
+    def query(self, sparql: str, prefixes: dict[str, str] | None = None):
+        """Run a SPARQL query (never an update); the default graph is the union of all graphs.
+        Returns pyoxigraph's QuerySolutions, QueryBoolean or QueryTriples; raises SyntaxError."""
+        return self.ox.query(sparql, prefixes=PREFIXES if prefixes is None else prefixes,
+                             use_default_graph_as_union=True)
+
+    def quads(self) -> Iterator:
+        """Every quad, as pyoxigraph Quads, schema graph included."""
+        return iter(self.ox.quads_for_pattern(None, None, None, None))
+
+    def nquads(self) -> bytes:
+        import pyoxigraph as ox
+        return self.ox.dump(format=ox.RdfFormat.N_QUADS)
+
+    def dataset(self):
+        """An in-memory rdflib Dataset copy (default graph = union), for rdflib serialisers and tools."""
+        from rdflib import Dataset
+        ds = Dataset(default_union=True)
+        for prefix, ns in PREFIXES.items():
+            ds.bind(prefix, ns, replace=True)
+        ds.parse(data=self.nquads(), format="nquads")
+        return ds
+
+
+def sync(store: GraphStore, doc_ids: Iterable[str], generation: int,
+         build: Callable[[str], tuple[Graph, Graph | None]], schema: Callable[[], Graph] | None = None,
+         force: bool = False, progress: Callable[[str, int, int], None] | None = None) -> tuple[list[str], list[str]]:
+    """Bring the graph in step with the knowledge base: drop graphs of documents it no longer
+    has, build those it lacks (all of them when force) with `build(doc_id) -> (document graph,
+    catalogue graph)` (kg.graph.report_graphs), write the schema graph when it is missing (or
+    force), then record the generation. Returns (built, removed) doc ids."""
+    wanted = list(doc_ids)
+    have = set(store.doc_ids())
+    removed = sorted(have - set(wanted))
+    for d in removed:
+        store.remove_doc(d)
+    todo = [d for d in wanted if force or d not in have]
+    if schema is not None and (force or not _has_schema(store)):
+        store.set_schema(schema())
+    for i, d in enumerate(todo):
+        if progress:
+            progress(d, i, len(todo))
+        store.replace_doc(d, *build(d))
+    store.set_generation(generation)
+    return todo, removed
+
+
+def _has_schema(store: GraphStore) -> bool:
+    import pyoxigraph as ox
+    return store.ox.contains_named_graph(ox.NamedNode(str(SCHEMA_GRAPH)))
