@@ -14,7 +14,7 @@ from kg.types import Chunk
 
 @dataclass(frozen=True, slots=True)
 class SearchSettings:
-    scheme: str = "bigram"  # BM25 tokens: bigram, jieba, bigram+jieba, bigram+unigram
+    scheme: str = "bigram+unigram"  # BM25 tokens: bigram, jieba, bigram+jieba, bigram+unigram (measured best)
     k1: float = 1.2
     b: float = 0.75
     rrf_k: int = 60
