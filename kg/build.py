@@ -12,9 +12,9 @@ from ingest.read import SUPPORTED_SUFFIXES, iter_sources
 from ingest.tables import find_tables
 from kg.errors import InputError
 from kg.store import KnowledgeBase
-from kg.types import Chunk, Document, IngestReport, Table
+from kg.types import Chunk, Document, Facts, IngestReport, Table
 
-INGEST_VERSION = 1  # bump when cleaning, tables or chunking change, so old bases are rebuilt
+INGEST_VERSION = 2  # bump when cleaning, tables or chunking change, so old bases are rebuilt
 
 
 class Refresher(Protocol):
@@ -29,14 +29,22 @@ class Parsed:
     doc: Document
     tables: tuple[Table, ...]
     chunks: tuple[Chunk, ...]
+    facts: Facts = Facts()
 
 
-def parse_file(path: Path, settings: ChunkSettings = ChunkSettings()) -> Parsed:
-    """A file into its document, tables and chunks (no store involved)."""
+def parse_file(path: Path, settings: ChunkSettings = ChunkSettings(), facts: bool = True) -> Parsed:
+    """A file into its document, tables, chunks and (with facts) extracted entities and figures."""
     doc = build_document(path)
     tables = tuple(replace(t, section=doc.section_at(t.start), page=doc.page_at(t.start))
                    for t in find_tables(doc.text, doc.id))
-    return Parsed(doc, tables, chunk_document(doc, tables, settings))
+    chunks = chunk_document(doc, tables, settings)
+    if not facts:
+        return Parsed(doc, tables, chunks)
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.extract.pipeline import extract
+    ex = extract(doc, tables, chunks, load_gazetteer())
+    return Parsed(doc, tables, chunks, Facts(ex.entities, ex.mentions, ex.figures, ex.relations,
+                                              sum(n for _, n in ex.skipped)))
 
 
 def _sha256(path: Path) -> str:
@@ -84,7 +92,7 @@ def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Chunk
         except OSError as e:
             errors.append((str(path), f"cannot read ({e.strerror or e}): check permissions"))
             continue
-        old = kb.put(parsed.doc, parsed.tables, parsed.chunks)
+        old = kb.put(parsed.doc, parsed.tables, parsed.chunks, parsed.facts)
         added.append(parsed.doc.id)
         if old:
             replaced.append(old)

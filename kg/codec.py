@@ -71,3 +71,8 @@ def sections_to_list(sections: tuple[Section, ...]) -> list:
 
 def sections_from_list(rows: list) -> tuple[Section, ...]:
     return tuple(Section(title=t, level=lv, start=s, end=e, path=tuple(p)) for t, lv, s, e, p in rows)
+
+
+def plain_from_dict(cls, d: dict):
+    """A flat frozen type (Entity, Mention, Figure, Relation) from its asdict() form."""
+    return cls(**{k: _tuples(v) for k, v in d.items()})

@@ -21,7 +21,8 @@ def search_indexes(kb: KnowledgeBase, settings: Settings) -> SearchIndexes:
 
 def refreshers(kb: KnowledgeBase, settings: Settings) -> list[Refresher]:
     """Every derived index that follows the documents, in the order they are rebuilt."""
-    return [search_indexes(kb, settings)]
+    from kg.graph_index import GraphIndex
+    return [search_indexes(kb, settings), GraphIndex()]
 
 
 def ingest(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Settings,

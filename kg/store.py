@@ -5,15 +5,17 @@ import json
 import os
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kg.codec import (chunk_from_dict, chunk_to_dict, pages_from_list, pages_to_list, sections_from_list,
-                      sections_to_list, table_from_dict, table_to_dict)
+from kg.codec import (chunk_from_dict, chunk_to_dict, pages_from_list, pages_to_list, plain_from_dict,
+                      sections_from_list, sections_to_list, table_from_dict, table_to_dict)
 from kg.errors import StoreError
-from kg.types import Chunk, Document, Table
+from kg.types import Chunk, Document, Entity, Facts, Figure, Mention, Relation, Table
 
-FORMAT = 1  # bump when the SQLite schema changes
+_FACT_KINDS = {"entity": Entity, "mention": Mention, "figure": Figure, "relation": Relation}
+
+FORMAT = 2  # bump when the SQLite schema changes
 DB_NAME = "kb.sqlite"
 MANIFEST = "manifest.json"
 
@@ -30,6 +32,10 @@ CREATE TABLE IF NOT EXISTS tables (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     start INTEGER NOT NULL, label TEXT, data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS tables_doc ON tables(doc_id, start);
+CREATE TABLE IF NOT EXISTS facts (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, kind TEXT NOT NULL, key TEXT, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind, key);
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, kind);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
@@ -141,7 +147,8 @@ class KnowledgeBase:
                          "DO UPDATE SET value = excluded.value", (str(self.generation + 1),))
 
     # -- writes ---------------------------------------------------------------
-    def put(self, doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...]) -> str | None:
+    def put(self, doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...],
+            facts: Facts = Facts()) -> str | None:
         """Store a document with its tables and chunks, replacing an older version of the
         same source. Returns the id of the replaced document, if any. All or nothing."""
         db = self._db
@@ -160,6 +167,11 @@ class KnowledgeBase:
                            [(t.id, doc.id, t.start, t.label, _dumps(table_to_dict(t))) for t in tables])
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?)",
                            [(c.id, doc.id, c.start, c.end, _dumps(chunk_to_dict(c))) for c in chunks])
+            rows = [("entity", e.id, e) for e in facts.entities] + [("mention", m.entity_id, m) for m in facts.mentions]
+            rows += [("figure", f.region or "", f) for f in facts.figures]
+            rows += [("relation", r.predicate, r) for r in facts.relations]
+            db.executemany("INSERT INTO facts VALUES (?,?,?,?)",
+                           [(doc.id, kind, key, _dumps(asdict(x))) for kind, key, x in rows])
             self._bump()
             db.execute("COMMIT")
         except BaseException:
@@ -220,6 +232,19 @@ class KnowledgeBase:
         if doc_id:
             q, args = "SELECT data FROM chunks WHERE doc_id = ? ORDER BY start, \"end\"", (self.resolve(doc_id),)
         return [chunk_from_dict(json.loads(r[0])) for r in self._db.execute(q, args)]
+
+    def facts(self, kind: str, doc_id: str | None = None, key: str | None = None) -> list:
+        """Stored extraction results of one kind (entity, mention, figure, relation)."""
+        cls = _FACT_KINDS[kind]
+        q, args = "SELECT data FROM facts WHERE kind = ?", [kind]
+        if doc_id:
+            q, args = q + " AND doc_id = ?", [*args, self.resolve(doc_id)]
+        if key is not None:
+            q, args = q + " AND key = ?", [*args, key]
+        return [plain_from_dict(cls, json.loads(r[0])) for r in self._db.execute(q + " ORDER BY rowid", args)]
+
+    def doc_facts(self, doc_id: str) -> Facts:
+        return Facts(*(tuple(self.facts(k, doc_id)) for k in ("entity", "mention", "figure", "relation")))
 
     def tables(self, doc_id: str | None = None) -> list[Table]:
         q, args = "SELECT data FROM tables ORDER BY doc_id, start", ()

@@ -276,3 +276,14 @@ class Answer:
     def __post_init__(self) -> None:
         if not self.abstained and not self.citations:
             raise ValueError("an answer must carry at least one citation")
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What extraction found in one document; stored with it and removed with it."""
+
+    entities: tuple[Entity, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    skipped: int = 0  # numbers or cells that could not be read as figures

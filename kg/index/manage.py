@@ -34,11 +34,14 @@ class SearchIndexes:
             idx.save(kb.root / "bm25")
         return idx
 
-    def _dense(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> DenseIndex | None:
+    def _dense(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False,
+               rebuild: bool = True) -> DenseIndex | None:
         emb = self.embedder
         if emb is None:
             return None
         idx = None if force else DenseIndex.load(kb.root / "vectors")
+        if idx is not None and idx.model != emb.name and not rebuild:
+            idx.check_model(emb)  # a search never silently re-embeds the corpus with another model
         if idx is None or idx.generation != kb.generation or idx.model != emb.name:
             chunks = kb.chunks()
             cache = VectorCache(kb.root / "vectors-cache.sqlite")
@@ -48,7 +51,7 @@ class SearchIndexes:
                 cache.close()
             idx = DenseIndex.build([c.id for c in chunks], vecs, emb.name, kb.generation)
             idx.save(kb.root / "vectors")
-            kb.update_manifest(embedding_model=emb.name, embedding_dim=emb.dim)
+            kb.update_manifest(embedding_model=self.settings.model, embedding_dim=emb.dim)
         return idx
 
     def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
@@ -59,6 +62,6 @@ class SearchIndexes:
     def searcher(self, kb: KnowledgeBase, progress: Progress | None = None) -> Searcher:
         """A Searcher over the current generation, rebuilding a stale index first."""
         bm25 = self._bm25(kb)
-        dense = self._dense(kb, progress)
+        dense = self._dense(kb, progress, rebuild=False)
         meta = {d.id: (d.region, d.year) for d in kb.documents()}
         return Searcher(kb.chunks(), bm25, dense, self.embedder, meta, self.settings)

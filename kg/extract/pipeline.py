@@ -1,0 +1,85 @@
+"""One report's extraction: entities, mentions, figures (sentences and table cells) and relations."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from kg.extract.cells import cell_figures
+from kg.extract.entities import find_entities
+from kg.extract.figures import Context, text_figures
+from kg.extract.numbers import find_periods
+from kg.extract.relations import build_relations
+from kg.types import Chunk, Document, Entity, Figure, Mention, Relation, Table
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything extracted from one document; every item carries its chunk id and span."""
+
+    doc_id: str
+    entities: tuple[Entity, ...]
+    mentions: tuple[Mention, ...]
+    figures: tuple[Figure, ...]
+    relations: tuple[Relation, ...]
+    skipped: tuple[tuple[str, int], ...] = ()  # (what, how many): bare numbers, text cells, unresolved 43号文 …
+
+    def __post_init__(self) -> None:
+        for what, items in (("mention", self.mentions), ("figure", self.figures), ("relation", self.relations)):
+            other = next((x for x in items if x.doc_id != self.doc_id), None)
+            if other is not None:
+                raise ValueError(f"Extraction of {self.doc_id}: a {what} belongs to {other.doc_id}")
+
+
+def extract(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer) -> Extraction:
+    """Deterministic: the same document, tables, chunks and gazetteer always give the same Extraction.
+
+    gazetteer is kg.extract.gazetteer.load_gazetteer() or anything with the same finders.
+    """
+    ents = find_entities(doc, chunks, gazetteer)
+    ctx = Context(doc.id, data_year(doc), _home_region(doc, gazetteer), doc.year)
+    text = text_figures(doc, chunks, gazetteer, ctx)
+    cells = cell_figures(doc, tables, chunks, gazetteer, ctx)
+    figures = tuple(sorted({f.id: _canonical(f, gazetteer) for f in (*text.figures, *cells.figures)}.values(),
+                           key=lambda f: (f.start, f.end)))
+    entities = _with_figure_regions(ents.entities, figures, gazetteer)
+    relations = build_relations(doc, chunks, ents)
+    skipped = Counter(text.skipped) + Counter(cells.skipped) + Counter(ents.skipped)
+    skipped["cell_skipped_rows"] = sum(t.skipped_rows for t in tables)
+    return Extraction(doc.id, entities, tuple(sorted(ents.mentions, key=lambda m: (m.start, m.end, m.entity_id))),
+                      figures, relations, tuple(sorted((k, v) for k, v in skipped.items() if v)))
+
+
+def data_year(doc: Document) -> int | None:
+    """The year a report's data is about, for periods written without one (三季度末, 全年, 8月).
+
+    Document.year is when it was published: 辽宁省金融运行报告（2025） reports on 2024. The year the text names
+    most often, not after the publication year, is a better guess; Document.year when the text names none.
+    """
+    years = Counter(p.year for p in find_periods(doc.text) if p.year and (doc.year is None or p.year <= doc.year))
+    if not years:
+        return doc.year
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def _canonical(f: Figure, gazetteer) -> Figure:
+    """An indicator that is exactly a concept's alias takes its preferred label: 社零 -> 社会消费品零售总额."""
+    c = gazetteer.concept(f.indicator) if f.indicator else None
+    return replace(f, indicator=c.label) if c is not None and c.label != f.indicator else f
+
+
+def _home_region(doc: Document, gazetteer) -> str | None:
+    r = gazetteer.region(doc.region) if doc.region else None
+    return f"region-{r.code}" if r is not None else None
+
+
+def _with_figure_regions(entities: tuple[Entity, ...], figures: tuple[Figure, ...], gazetteer) -> tuple[Entity, ...]:
+    """A figure's region must be a described entity even where the text never names it (a province's report
+    that only says 全省)."""
+    have = {e.id for e in entities}
+    extra = []
+    for rid in sorted({f.region for f in figures if f.region} - have):
+        r = gazetteer.region(rid.removeprefix("region-"))
+        if r is not None:
+            extra.append(Entity(rid, "region", r.name, tuple(a for a in r.aliases if a != r.name), r.code,
+                                (f"region-{r.parent}",) if r.parent else ()))
+    return tuple(sorted((*entities, *extra), key=lambda e: e.id))

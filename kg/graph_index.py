@@ -1,0 +1,33 @@
+"""Keep the RDF store under <kb>/graph in step with the knowledge base (a build.Refresher)."""
+from __future__ import annotations
+
+from typing import Callable
+
+from kg.store import KnowledgeBase
+
+Progress = Callable[[str, int, int], None]
+
+
+class GraphIndex:
+    """Rebuilds the named graph of each new or changed report from its stored facts."""
+
+    def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
+        from kg.graph import report_graphs
+        from kg.rdfstore import GraphStore, sync
+        from kg.vocab import schema_graph
+
+        def build(doc_id: str):
+            f = kb.doc_facts(doc_id)
+            return report_graphs(kb.document(doc_id), kb.chunks(doc_id), f.entities, f.mentions, f.figures,
+                                 f.relations)
+
+        with GraphStore.open(kb.root / "graph") as store:
+            if force or store.generation != kb.generation:
+                sync(store, kb.doc_ids(), kb.generation, build, schema=schema_graph, force=force)
+
+
+def open_graph(kb: KnowledgeBase):
+    """The graph store for reading (SPARQL, export, the entity browser), brought up to date first."""
+    from kg.rdfstore import GraphStore
+    GraphIndex().refresh(kb)
+    return GraphStore.open(kb.root / "graph", read_only=True)

@@ -1,0 +1,97 @@
+"""The CLI end to end on two bundled reports, with the fake embedder (no model): one line per error, JSON out."""
+import json
+import shutil
+import threading
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from kg.cli import main
+
+LIAONING = "001_7318713557c0121f.txt"
+SHANXI = "003_89f4975142656497.txt"
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory, corpus_files):
+    src = tmp_path_factory.mktemp("src")
+    for p in corpus_files:
+        if p.name in (LIAONING, SHANXI):
+            shutil.copy(p, src / p.name)
+    kb = tmp_path_factory.mktemp("kb") / "kb"
+    assert main(["ingest", "--kb", str(kb), "--model", "fake", str(src)]) == 0
+    return kb
+
+
+def _json_lines(out: str) -> list[dict]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_docs_and_chunks_as_json(kb, capsys):
+    assert main(["docs", "--kb", str(kb), "--json"]) == 0
+    docs = _json_lines(capsys.readouterr().out)
+    assert {d["region"] for d in docs} == {"辽宁", "山西"}
+    assert main(["chunks", "--kb", str(kb), "--doc", LIAONING, "--json"]) == 0
+    chunks = _json_lines(capsys.readouterr().out)
+    assert chunks and set(chunks[0]) >= {"id", "doc", "start", "end", "section", "page", "text"}
+
+
+def test_search_finds_the_table_row_and_uses_the_recorded_model(kb, capsys):
+    assert main(["search", "--kb", str(kb), "辽宁表3 四季度银行承兑汇票承兑余额", "--json", "-k", "5"]) == 0
+    hits = _json_lines(capsys.readouterr().out)
+    assert any("3759.8" in h["text"] for h in hits)
+    assert main(["search", "--kb", str(kb), "x", "--model", "fake:32"]) == 1
+    assert "reindex" in capsys.readouterr().err
+
+
+def test_entity_and_figures(kb, capsys):
+    assert main(["entity", "--kb", str(kb), "辽宁省", "--json"]) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert view["entity"]["id"] == "region-210000"
+    assert any(f["text"] == "6325" and f["unit"] == "亿元" for f in view["figures"])
+    assert main(["figures", "--kb", str(kb), "--region", "山西", "--indicator", "房地产开发投资",
+                 "--period", "2024-12", "--json"]) == 0
+    figs = _json_lines(capsys.readouterr().out)
+    assert any(f["text"] == "-5.1" for f in figs)
+
+
+def test_export_and_sparql(kb, tmp_path, capsys):
+    out = tmp_path / "g.ttl"
+    assert main(["export", "--kb", str(kb), "-o", str(out)]) == 0
+    import pyoxigraph
+    assert sum(1 for _ in pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.TURTLE)) > 1000
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }"
+    assert main(["sparql", "--kb", str(kb), q]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert int(res["results"]["bindings"][0]["n"]["value"]) > 1000
+    assert main(["sparql", "--kb", str(kb), "INSERT DATA { <a:b> <a:c> <a:d> }"]) == 1
+    assert "read-only" in capsys.readouterr().err
+
+
+def test_the_sparql_endpoint_answers_a_client(kb):
+    from kg.endpoint import serve
+    server = serve(kb / "graph", "127.0.0.1", 0)
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        q = urllib.parse.quote("SELECT ?l WHERE { ?r a pkg:Region ; skos:prefLabel ?l } ORDER BY ?l LIMIT 3")
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/sparql?query={q}", timeout=10) as r:
+            assert r.headers["Content-Type"].startswith("application/sparql-results+json")
+            rows = json.loads(r.read())["results"]["bindings"]
+        assert rows
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_bad_file_is_one_line_and_remove_works(kb, tmp_path, capsys):
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"not a pdf")
+    assert main(["ingest", "--kb", str(kb), str(bad)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"error: {bad}")
+    assert main(["remove", "--kb", str(kb), "nope"]) == 1
+    assert "kg docs" in capsys.readouterr().err
+    assert main(["docs", "--kb", str(kb)]) == 0
+    assert capsys.readouterr().out.count("doc-") == 2
