@@ -272,8 +272,7 @@ def enumerated_items(text: str, sa: int, qs: list[Quantity], periods: list[Perio
         names = [x[-24:] for x in _items(_QUARTERS.sub("", indicator_from(text, cs, p, periods, regs, 200)))
                  if not _MOVE_ONLY.match(x)]
         if regions[0] or len(names) != n:
-            common = clean_phrase(names[-1] if len(names) == 1 else "") or \
-                indicator_from(text, p + 2, qs[idx[0]].start, periods, regs) or clean_phrase("".join(names))
+            common = (names[0] if len(names) == 1 else "") or indicator_from(text, p + 2, qs[idx[0]].start, periods, regs)
             names = [common] * n
         for k, i in enumerate(idx):
             out[i] = Item(names[k], plist[k], regions[k], clause)
