@@ -5,7 +5,7 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from kg import cli_graph, cli_query
+from kg import cli_ask, cli_graph, cli_query
 from kg.cli_common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
 from kg.errors import KgError
 
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add_command(sub, "tables", "print the tables found in one or all documents", "kg tables --json", cmd_tables)
     sp.add_argument("--doc", metavar="ID", help="only this document")
     sp.add_argument("--json", action="store_true", help="one JSON object per line (cells with header paths)")
+    cli_ask.register(sub)
     cli_query.register(sub)
     cli_graph.register(sub)
     return p

@@ -51,8 +51,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from kg import service
     from kg.errors import UsageError
     from kg.eval_retrieval import evaluate, load_questions, summarise
+    if args.retrieval and args.answers:
+        raise UsageError("give either FILE.jsonl (score answers) or --retrieval FILE.jsonl, not both")
+    if args.answers:
+        from kg.cli_ask import cmd_eval_answers
+        return cmd_eval_answers(args)
     if not args.retrieval:
-        raise UsageError("kg eval needs --retrieval FILE.jsonl (answer scoring comes with `kg ask`)")
+        raise UsageError("give FILE.jsonl to score answers, or --retrieval FILE.jsonl to score retrieval")
     questions = load_questions(args.retrieval)
     with open_kb(args) as kb:
         searcher = service.open_searcher(kb, settings(args), progress())
@@ -88,8 +93,13 @@ def register(sub) -> None:
     sp.add_argument("--region", metavar="NAME", help="only documents about this region (e.g. 辽宁)")
     sp.add_argument("--year", type=int, metavar="YYYY", help="only documents of this year")
     add_model_options(sp)
-    sp = add_command(sub, "eval", "evaluate retrieval on a question set", "kg eval --retrieval dev.jsonl", cmd_eval)
-    sp.add_argument("--retrieval", metavar="FILE.jsonl", help="questions with evidence strings")
+    sp = add_command(sub, "eval", "score answers (accuracy per category, citation hits, false abstentions) or, "
+                     "with --retrieval, retrieval (Recall@k, MRR@10) on a question set",
+                     "kg eval ../shared/eval/dev.jsonl --misses", cmd_eval)
+    from kg.cli_ask import add_eval_answer_options
+    add_eval_answer_options(sp)
+    sp.add_argument("--retrieval", metavar="FILE.jsonl", help="score retrieval: questions with evidence strings")
     sp.add_argument("--method", choices=["fused", "bm25", "dense", "all"], default="all")
-    sp.add_argument("--misses", action="store_true", help="list questions whose evidence is not in the top 5")
+    sp.add_argument("--misses", action="store_true", help="list wrong answers, or (retrieval) questions whose "
+                    "evidence is not in the top 5")
     add_model_options(sp)

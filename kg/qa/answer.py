@@ -1,0 +1,84 @@
+"""question -> Answer with citations, or an explicit "not found" with the closest passages."""
+from __future__ import annotations
+
+import re
+
+from kg.qa.cite import cite_candidate, cite_chunk, unique
+from kg.qa.compare import difference, extreme
+from kg.qa.context import QAContext
+from kg.qa.lists import list_answer
+from kg.qa.lookup import lookup
+from kg.qa.question import Question, analyse
+from kg.qa.textual import text_answer
+from kg.types import Answer
+
+_ASKING = re.compile(r"[？?。！!]+$|是多少|有多少|多少|是什么|什么|哪几个|哪些|哪个|谁|怎么|如何|吗|呢")
+
+
+def answer(question: str, ctx: QAContext) -> Answer:
+    """Answer from the tables and figures first, from the best sentence otherwise, or abstain."""
+    if not question or not question.strip():
+        raise ValueError("empty question: give the question text")
+    q = analyse(question, ctx.gazetteer)
+    ans, ranked, chunks = _route(q, ctx)
+    if ans is None:
+        return abstain(q, ctx, ranked, chunks)
+    if ctx.generator is not None and ctx.settings.generate:
+        from kg.qa.generate import rewrite
+        ans = rewrite(ans, ctx.generator)
+    return ans
+
+
+def _route(q: Question, ctx: QAContext) -> tuple[Answer | None, list, list]:
+    """The answer shape the question asks for; a comparison or list that finds nothing falls back to a sentence."""
+    if q.op in ("max", "min"):
+        ans, ranked, chunks = extreme(q, ctx)
+        if ans is None and not q.candidates:
+            return _as_text(q, ctx)
+        return ans, ranked, chunks
+    if q.op == "diff":
+        return difference(q, ctx)
+    if q.kind == "list":
+        ans, _, chunks = list_answer(q, ctx)
+        return (ans, [], chunks) if ans is not None else _as_text(q, ctx)
+    if q.kind in ("definition", "text"):
+        return _as_text(q, ctx)
+    ans, ranked, chunks = lookup(q, ctx)
+    if ans is None and q.expect is None and not q.table_ref and not q.periods and not re.search(r"多少|几", q.text):
+        return _as_text(q, ctx)  # no number was asked for, nor a table or period: a sentence may say it
+    return ans, ranked, chunks
+
+
+def _as_text(q: Question, ctx: QAContext) -> tuple[Answer | None, list, list]:
+    ans, _, chunks = text_answer(q, ctx)
+    return ans, [], chunks
+
+
+def _topic(q: Question) -> str:
+    return _ASKING.sub("", re.sub(r"\s+", "", q.text)).strip("，,：:（）() ")[:40]
+
+
+def _describe(c, ctx: QAContext) -> str:
+    """A rejected candidate in a few words: a cell by its headers, a figure by its clause."""
+    if c.source == "cell":
+        head = "/".join(x for x in (*c.headers[0], *c.headers[1]) if x.strip())
+        return re.sub(r"\s+", "", f"{head}：{c.display()}")[:40]
+    doc = ctx.documents[c.doc_id]
+    s, e = c.evidence
+    text = re.sub(r"\s+", "", doc.text[s:e])
+    return text if len(text) <= 40 else text[:38] + "…"
+
+
+def abstain(q: Question, ctx: QAContext, ranked, chunks) -> Answer:
+    """语料中未找到…: says what was looked for and what came closest; the nearest passages are `related`."""
+    # the closest in words, whatever region or period ruled it out, tells the analyst what the corpus does say
+    near = max(ranked[:20], key=lambda s: s.terms).candidate if ranked else None
+    detail = f"（最接近的是“{_describe(near, ctx)}”，与所问的指标、地区或时间不符）" if near is not None else ""
+    related = [cite_candidate(ctx, r.candidate) for r in ranked[:2]] + [cite_chunk(ctx, c) for c in chunks[:3]]
+    return Answer(question=q.text, text=f"语料中未找到{_topic(q)}的答案{detail}", abstained=True,
+                  related=unique(related)[:4], kind=q.kind, score=ranked[0].score if ranked else 0.0)
+
+
+def answer_all(questions: list[str], ctx: QAContext) -> list[Answer]:
+    """Several questions over one context (the caches warm up once)."""
+    return [answer(x, ctx) for x in questions]

@@ -1,0 +1,146 @@
+"""Computed answers: the highest or lowest of several figures, and the difference between two."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.qa.candidates import Candidate
+from kg.qa.cite import cite_candidate, unique
+from kg.qa.context import QAContext
+from kg.qa.gather import candidates, table_labels
+from kg.qa.lookup import shown
+from kg.qa.match import Scored, rank
+from kg.qa.periods import label as period_label, parse
+from kg.qa.question import Question
+from kg.types import Answer
+
+_PERCENTISH = ("%", "‰", "")
+
+
+def _base(q: Question) -> Question:
+    """The question as a plain value lookup: what each option is compared on (its periods stay containers
+    when the comparison ranges over months or quarters)."""
+    return replace(q, op=None, kind="number", axis=None, candidates=(), sides=())
+
+
+def _quantity(c: Candidate) -> float:
+    """Comparable magnitude: 1.4万亿 and 13886亿 meet in yuan; percentages and bare cells stay as written."""
+    if c.number is None:
+        return float("nan")
+    return c.number * (c.multiplier if c.unit not in _PERCENTISH else 1.0)
+
+
+def _answer(ctx: QAContext, q: Question, text: str, used: list[Candidate], score: float, kind: str) -> Answer:
+    return Answer(question=q.text, text=text, abstained=False,
+                  citations=unique(cite_candidate(ctx, c) for c in used),
+                  figures=tuple(c.as_figure() for c in used), kind=kind, score=score)
+
+
+def extreme(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], list]:
+    """哪个最高 / 谁更高: among the named options, or along a table row (months) or column (provinces)."""
+    base = _base(q)
+    extra = tuple(f"{q.text} {o}" for o in q.candidates if not o[:1].isdigit())
+    pool, chunks = candidates(ctx, base, extra)
+    labels = table_labels(ctx)
+    ranked = rank(base, pool, labels)
+    floor = ctx.settings.min_value_score
+    if q.candidates:
+        options = []
+        for o in q.candidates:
+            oq = replace(base, regions=(o,)) if q.axis == "region" else replace(base, periods=(o,), within=False)
+            r = [s for s in rank(oq, pool, labels) if s.score >= floor and s.candidate.number is not None]
+            if not r:
+                return None, ranked, chunks
+            options.append((o if q.axis == "region" else period_label(o), r))
+        # compare like with like: every option in the unit of the best-supported one (亿元 with 亿元, not 35%)
+        unit = max((r[0] for _, r in options), key=lambda s: s.score).candidate.unit
+        picks = []
+        for lab, r in options:
+            same = [s for s in r if s.candidate.unit == unit]
+            if not same:
+                return None, ranked, chunks
+            picks.append((lab, same[0]))
+    else:
+        picks = _series(q, ranked, floor)
+        if len(picks) < 2:
+            return None, ranked, chunks
+    win = (max if q.op == "max" else min)(picks, key=lambda p: _quantity(p[1].candidate))
+    shown_rate = " ".join(s.candidate.sentence + s.candidate.local for _, s in picks)
+    others = [f"{lab}{shown(s.candidate, shown_rate)}" for lab, s in picks if s is not win[1]]
+    inner = shown(win[1].candidate, shown_rate) + ("，" + "，".join(others) if q.candidates else "")
+    used = [s.candidate for _, s in picks] if q.candidates else [win[1].candidate]
+    return _answer(ctx, q, f"{win[0]}（{inner}）", used, min(s.score for _, s in picks), "comparison"), ranked, chunks
+
+
+def _series(q: Question, ranked: list[Scored], floor: float) -> list[tuple[str, Scored]]:
+    """The best cell's row (when months or quarters are asked) or column (provinces): one value per label."""
+    top = next((s for s in ranked if s.candidate.source == "cell" and s.score >= floor), None)
+    if top is None:
+        return []
+    t = top.candidate
+    same_table = [s for s in ranked if s.candidate.table_id == t.table_id and s.candidate.number is not None]
+    # the labels run along the top cell's row (months as columns) or down its column (quarters, provinces as rows)
+    for line in ([s for s in same_table if s.candidate.row == t.row],
+                 [s for s in same_table if s.candidate.headers[1] == t.headers[1]]):
+        out: dict[str, Scored] = {}
+        for s in line:
+            lab = _axis_label(q.axis, s.candidate)
+            if lab:
+                out.setdefault(lab, s)
+        if len(out) >= 2:
+            return list(out.items())
+    return []
+
+
+def _axis_label(axis: str | None, c: Candidate) -> str:
+    """What a cell is along the asked axis: 8月, 四季度, 2019年, 河南; "" when it is not on that axis."""
+    if axis == "region":
+        return c.region if c.region_stated and c.region not in (None, "全国") else ""
+    span = parse(c.periods[0]) if c.periods else None
+    if span is None:
+        return ""
+    n = None if span.months is None else len(span.months)
+    want = {"month": 1, "quarter": 3, "year": None}.get(axis or "", -1)
+    return period_label(c.periods[0]) if n == want else ""
+
+
+def _decimals(*values: str) -> int:
+    return max((len(v.split(".")[1]) if "." in v else 0) for v in values)
+
+
+def difference(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], list]:
+    """比…低多少: subject minus baseline, each the best value for its side (possibly from two reports)."""
+    if len(q.sides) != 2:
+        return None, [], []
+    a_q, b_q = (_base(s) for s in q.sides)
+    pool, chunks = candidates(ctx, _base(q), (a_q.text, b_q.text))
+    labels = table_labels(ctx)
+    ra, rb = rank(a_q, pool, labels), rank(b_q, pool, labels)
+    floor = ctx.settings.min_value_score
+    if not ra or not rb or ra[0].score < floor or rb[0].score < floor:
+        return None, ra or rb, chunks
+    a, b = ra[0].candidate, next((s.candidate for s in rb if s.candidate.value_span != ra[0].candidate.value_span),
+                                 rb[0].candidate)
+    if a.number is None or b.number is None:
+        return None, ra, chunks
+    rate = a.unit in _PERCENTISH and b.unit in _PERCENTISH
+    if rate:
+        d, unit = a.number - b.number, "个百分点"
+    else:
+        d = (_quantity(a) - _quantity(b)) / (a.multiplier or 1.0)
+        unit = a.unit
+    d = round(d, _decimals(a.value, b.value))
+    word = "低" if d < 0 else "高"
+    la, lb = _side_labels(q.sides[0], q.sides[1], a, b)
+    va, vb = (shown(a, "增速") if rate else shown(a)), (shown(b, "增速") if rate else shown(b))
+    text = f"{word}{abs(d):g}{unit}（{lb}{vb}，{la}{va}）"
+    return _answer(ctx, q, text, [a, b], min(ra[0].score, rb[0].score), "difference"), ra, chunks
+
+
+def _side_labels(a: Question, b: Question, ca: Candidate, cb: Candidate) -> tuple[str, str]:
+    if b.target and not a.target:
+        return "实际", "目标"
+    if a.regions != b.regions and a.regions and b.regions:
+        return a.regions[0], b.regions[0]
+    if a.periods != b.periods and a.periods and b.periods:
+        return period_label(a.periods[0]), period_label(b.periods[0])
+    return "", "对比"

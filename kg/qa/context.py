@@ -1,0 +1,106 @@
+"""What answering needs, gathered once: searcher, documents, chunks, tables, figures, gazetteer, settings."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol, Sequence
+
+from kg.types import Chunk, Document, Figure, Table
+
+
+class Generator(Protocol):
+    """A language model that rewrites an answer from the cited passages only."""
+
+    def generate(self, question: str, draft: str, passages: Sequence[str]) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class QASettings:
+    """Answering knobs; the thresholds were calibrated on the dev question set (see kg/eval_qa.py)."""
+
+    passages: int = 12  # chunks taken from each search
+    tables: int = 8  # tables whose cells are read, besides those the question names
+    min_value_score: float = 0.5  # a value answer below this abstains
+    min_text_score: float = 0.55  # a sentence answer below this abstains
+    generator_url: str | None = None  # OpenAI-compatible base URL, e.g. http://localhost:8000/v1
+    generator_model: str | None = None
+    generate: bool = False  # rewrite answers with the generator (off by default, never in tests)
+
+    def __post_init__(self) -> None:
+        if self.passages < 1 or self.tables < 0:
+            raise ValueError(f"passages must be >= 1 and tables >= 0, got {self.passages}, {self.tables}")
+        if self.generate and not (self.generator_url and self.generator_model):
+            raise ValueError("generate=True needs generator_url and generator_model")
+
+
+class Searcher(Protocol):
+    """kg.index.search.Searcher, or a stand-in: hits with a .chunk, best first."""
+
+    def search(self, query: str, k: int = 5, filters: Any = ...) -> list: ...
+
+
+@dataclass(frozen=True, slots=True)
+class QAContext:
+    """Everything `answer` reads. Built by open_qa (from a knowledge base) or make_context (from parts).
+
+    The caches hold derived, deterministic data (candidate cells per table, figures read from a chunk when none
+    were stored) so a batch of questions does not recompute them; they never change an answer.
+    """
+
+    searcher: Searcher
+    documents: Mapping[str, Document]
+    chunks: Mapping[str, Chunk]
+    tables: tuple[Table, ...]
+    figures: tuple[Figure, ...]
+    figures_by_chunk: Mapping[str, tuple[Figure, ...]]
+    gazetteer: Any
+    settings: QASettings
+    data_years: Mapping[str, int | None]
+    chunks_by_table: Mapping[str, tuple[Chunk, ...]]
+    generator: Generator | None = None
+    stored_figures: bool = False  # figures came with the knowledge base; else they are read per chunk
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+def data_year(doc: Document) -> int | None:
+    """The year a report's data is about (辽宁省金融运行报告（2025） is about 2024): the year its text names most,
+    not after publication. The same rule as kg.extract.pipeline.data_year, kept here so answering does not
+    import the whole extraction pipeline."""
+    from collections import Counter
+    from kg.extract.numbers import find_periods
+    years = Counter(p.year for p in find_periods(doc.text) if p.year and (doc.year is None or p.year <= doc.year))
+    if not years:
+        return doc.year
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
+
+
+def make_context(searcher: Searcher, documents: Sequence[Document], chunks: Sequence[Chunk],
+                 tables: Sequence[Table], figures: Sequence[Figure], gazetteer, settings: QASettings = QASettings(),
+                 generator: Generator | None = None) -> QAContext:
+    by_chunk: dict[str, list[Figure]] = defaultdict(list)
+    for f in figures:
+        by_chunk[f.chunk_id].append(f)
+    by_table: dict[str, list[Chunk]] = defaultdict(list)
+    for c in chunks:
+        if c.table_id:
+            by_table[c.table_id].append(c)
+    return QAContext(
+        searcher=searcher, documents={d.id: d for d in documents}, chunks={c.id: c for c in chunks},
+        tables=tuple(tables), figures=tuple(figures), figures_by_chunk={k: tuple(v) for k, v in by_chunk.items()}, gazetteer=gazetteer,
+        settings=settings, data_years={d.id: data_year(d) for d in documents},
+        chunks_by_table={k: tuple(v) for k, v in by_table.items()}, generator=generator,
+        stored_figures=bool(figures))
+
+
+def open_qa(kb, settings, qa: QASettings = QASettings(), generator: Generator | None = None) -> QAContext:
+    """A QAContext over a knowledge base: kb is a kg.store.KnowledgeBase, settings a kg.config.Settings."""
+    from kg import service
+    from kg.extract.gazetteer import load_gazetteer
+    searcher = service.open_searcher(kb, settings)
+    documents = [kb.document(i) for i in kb.doc_ids()]
+    figures = kb.facts("figure") if hasattr(kb, "facts") else []
+    if generator is None and qa.generate:
+        from kg.qa.generate import OpenAIChat
+        generator = OpenAIChat(qa.generator_url or "", qa.generator_model or "")
+    return make_context(searcher, documents, list(searcher.chunks.values()), kb.tables(), figures,
+                        load_gazetteer(), qa, generator)

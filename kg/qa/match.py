@@ -1,0 +1,188 @@
+"""How well a candidate value answers a question: indicator words, region, period, unit, target or outcome."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kg.qa.candidates import Candidate
+from kg.qa.periods import fit
+from kg.qa.question import Question
+from kg.qa.text import Term, canon, term_match
+
+NATION = "全国"
+_PERCENT = ("%", "‰")
+_PP = ("个百分点", "百分点", "个基点", "基点", "bp", "BP")
+_MONEY = re.compile(r"元|^万亿$|^亿$|^千亿$|^百亿$")
+_COUNT = re.compile(r"^[万亿]?(个|家|户|人|项|省|座|所|只|件|笔|条|名|位|批|次|处|宗|本|套|辆|台|张)")
+_SHARE_ASKED = re.compile(r"占|比重|占比|份额")
+_CHANGE_ASKED = re.compile(r"比上年|较上年|比去年|提高了?多少|增加了?多少|减少了?多少|变化|变动|多增|少增")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    candidate: Candidate
+    score: float
+    terms: float  # the indicator-word part of the score, before region/period/unit factors
+
+
+def term_score(terms: tuple[Term, ...], c: Candidate) -> float:
+    """Weighted share of the question's terms found in the candidate's clause, sentence, or wider context."""
+    total = sum(t.weight for t in terms)
+    if not total:
+        return 0.0
+    got = 0.0
+    for t in terms:
+        got += t.weight * max(term_match(t, c.local), 0.9 * term_match(t, c.clause),
+                              0.75 * term_match(t, c.sentence), 0.45 * term_match(t, c.around))
+    return got / total
+
+
+def concept_factor(terms: tuple[Term, ...], c: Candidate) -> float:
+    """The indicator the question is about (its concept, in the asking clause if it names one there) must be
+    stated near the value: a sentence about 普惠小微贷款余额 does not answer a question about 不良贷款余额."""
+    key = [t for t in terms if t.concept and t.focus] or [t for t in terms if t.concept]
+    for t in key:
+        if max(term_match(t, c.local), term_match(t, c.sentence), term_match(t, c.around)) < 0.5:
+            return 0.3
+    return 1.0
+
+
+def region_factor(q: Question, c: Candidate) -> float:
+    asked = set(q.regions)
+    if not asked:
+        return 1.0 if c.region in (None, NATION) else (0.75 if c.region_stated else 0.85)
+    if c.region in asked:
+        return 1.0
+    if asked == {NATION}:
+        return 1.0 if c.region == NATION else 0.9 if c.region is None else 0.25
+    if c.region is None:
+        return 0.45  # a national report may still speak of the province, but nothing says so
+    return 0.0
+
+
+_SEVERAL_YEARS_ASKED = re.compile(r"五年|十[三四五]五|累计|年均|期间|以来")
+
+
+def period_factor(q: Question, c: Candidate) -> float:
+    if not q.periods:
+        return 1.0
+    if not c.periods:
+        return 0.65
+    if q.within:  # 2024年哪个月: every month of 2024 fits
+        from kg.qa.periods import parse
+        years = {y for a in q.periods if (p := parse(a)) for y in p.years}
+        stated = {y for s in c.periods if (p := parse(s)) for y in p.years}
+        return 1.0 if not years or stated & years else 0.65 if not stated else 0.0
+    f = max(fit(a, s) for a in q.periods for s in c.periods)
+    if c.several_years and not _SEVERAL_YEARS_ASKED.search(q.text):
+        f *= 0.5  # a 五年来 paragraph's figure is not one year's, whatever year it is filed under
+    return f
+
+
+def unit_factor(q: Question, c: Candidate) -> float:
+    u = c.unit
+    if q.expect is None:
+        return 1.0
+    if not u:
+        return 1.0 if q.expect == "ratio" else 0.8 if c.source == "cell" else 0.6
+    if q.expect == "percent":
+        return 1.0 if u in _PERCENT else 0.6 if u in _PP else 0.25
+    if q.expect == "ratio":
+        return 1.0 if u in _PERCENT or u == "倍" else 0.4
+    if q.expect == "pp":  # a difference may be computed from two percentages; a lookup wants the change itself
+        return 1.0 if u in _PP else (0.9 if q.op == "diff" else 0.5) if u in _PERCENT else 0.25
+    if q.expect == "money":
+        return 1.0 if _MONEY.search(u) else 0.2 if u in _PERCENT or u in _PP else 0.5
+    if q.expect == "count":
+        noun_ok = q.count_noun and u.endswith(q.count_noun)
+        return 1.0 if noun_ok or _COUNT.match(u) else 0.3
+    return 1.0
+
+
+def intent_factor(q: Question, c: Candidate) -> float:
+    """Targets answer target questions, outcomes the others; a change (比上年提高…) only a question about one."""
+    f = 1.0
+    if q.target != c.target:
+        f *= 0.55
+    if c.measure == "change" and not _CHANGE_ASKED.search(q.text):
+        f *= 0.6
+    share = bool(_SHARE_ASKED.search(q.text))
+    if (c.measure == "share") != share and c.source == "text":
+        f *= 0.65
+    return f
+
+
+def facet_factor(q: Question, c: Candidate, facets: dict[int, set[str]]) -> float:
+    """A table whose headers at one level name alternatives (本外币 / 人民币, 改革前 / 改革后, 余额 / 累计发生额):
+    when the question names one of them, the cells under the others do not answer it."""
+    qn = canon(q.text)
+    f = 1.0
+    for level, part in enumerate((*c.headers[0], *c.headers[1])):
+        options = facets.get(level, set())
+        named = {o for o in options if len(o) >= 2 and o in qn}
+        if named and canon(part) not in named and not any(canon(part) in n for n in named):
+            f *= 0.4
+    return f
+
+
+def table_facets(cands: list[Candidate]) -> dict[str, dict[int, set[str]]]:
+    """Per table, header level -> the distinct labels seen there (canonical)."""
+    out: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for c in cands:
+        if c.table_id is None:
+            continue
+        row, col = c.headers
+        for level, part in enumerate((*row, *col)):
+            out[c.table_id][level].add(canon(part))
+    return out
+
+
+def header_precision(q: Question, c: Candidate) -> float:
+    """Share of a cell's header words the question accounts for (cells only: a clause is always wordier)."""
+    if c.source != "cell" or not c.local:
+        return 1.0
+    qn = canon(q.text) + "".join(f for t in q.terms for f in t.forms)
+    informative = [i for i, ch in enumerate(c.local) if "\u4e00" <= ch <= "\u9fff"]
+    if not informative:
+        return 1.0
+    covered = set()
+    for i in range(len(c.local) - 1):
+        if c.local[i:i + 2] in qn:
+            covered.update((i, i + 1))
+    return sum(i in covered for i in informative) / len(informative)
+
+
+def score(q: Question, c: Candidate, facets: dict[int, set[str]] | None = None,
+          table_labels: dict[str, str] | None = None) -> Scored:
+    """The candidate's fitness in [0, ~1.2]: term coverage times region, period, unit and intent factors."""
+    gate = region_factor(q, c) * period_factor(q, c)
+    if gate == 0:
+        return Scored(c, 0.0, 0.0)  # another region or period: not worth reading the words
+    terms = term_score(q.terms, c)
+    s = terms * gate * unit_factor(q, c) * intent_factor(q, c) * concept_factor(q.terms, c)
+    if any(w in c.lead or w in c.tail for w in q.ask_words):
+        s *= 1.1  # 达到多少 -> …、达到23562亿元: the question's own verb stands right before this value
+    if c.source == "cell":
+        s *= 0.7 + 0.3 * header_precision(q, c)
+        s *= facet_factor(q, c, facets or {})
+        label = (table_labels or {}).get(c.table_id or "", "")
+        if q.table_ref:
+            s *= 1.2 if label == q.table_ref else 0.5
+    elif q.table_ref:
+        s *= 0.6
+    return Scored(c, s, terms)
+
+
+def rank(q: Question, cands: list[Candidate], table_labels: dict[str, str]) -> list[Scored]:
+    """Candidates best first; a value stated twice (a chunk overlap, a table and its text) is kept once."""
+    facets = table_facets(cands)
+    scored = [score(q, c, facets.get(c.table_id or ""), table_labels) for c in cands]
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for s in sorted(scored, key=lambda x: -x.score):
+        key = (s.candidate.doc_id, *s.candidate.value_span)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out

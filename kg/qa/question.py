@@ -1,0 +1,278 @@
+"""Question analysis: what is asked (answer kind, comparison, difference), about which indicator, region,
+period and table, in the words the reports use."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from kg.extract.numbers import find_periods, fold
+from kg.qa.counts import cn_number
+from kg.qa.periods import fill_years
+from kg.qa.terms import ask_words, question_terms
+from kg.qa.text import Term, mentions_target, norm
+
+# Normalised like Table.label: 表3, 附录表2, 附表1, 图表43.
+_TABLE_REF = re.compile(r"(附录表|附表|图表|表)\s*(\d{1,3})")
+_TWO_DIGIT_YEAR = re.compile(r"(?<![\d.])(\d\d)(?=\s*年(?!代|期|内|来|以))")
+_BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.年/%])")
+_DOC_NO = re.compile(r"\d{1,4}号文?")
+
+_COMPARE = re.compile(r"(?:哪个|哪一个|哪家|哪年|哪一年|哪个月|哪月|哪个季度|哪季度|哪个省|哪个地区|哪里|谁|哪项|哪类|哪种|哪)"
+                      r".{0,12}?(最|更|较|比较)(高|低|多|少|大|小|快|慢|强|弱)"
+                      r"|(最|更)(高|低|多|少|大|小|快|慢)的?是(?:哪|谁)")
+_DIFF = re.compile(r"差多少|相差|差距|差了多少|差几|(低|高|多|少|快|慢)了?(多少|几)")
+_LIST = re.compile(r"哪几|哪些|有哪|包括什么|哪(?!一个)([一两二三四五六七八九十\d]+)[个项家省类种条方面市]")
+_DEFINE = re.compile(r"是什么|指什么|什么是|是指|含义|定义|什么意思|何谓|指的是")
+_TEXT = re.compile(r"怎么|如何|为什么|为何|能不能|能否|是否|可否|可不可以|哪里|在哪|什么(?!时候)|对比|比较")
+_NUMBER = re.compile(r"多少|几个|几家|几成|几倍|几项|几省|几")
+_PER_ITEM = re.compile(r"各|分别|各自")
+
+_EXPECT = (
+    ("pp", re.compile(r"百分点")),
+    ("money", re.compile(r"万亿元|亿元|万元|亿美元|多少亿|多少万亿")),
+    ("count", re.compile(r"几个|多少个|几家|多少家|多少人|几项|多少项|几省|多少省|多少户")),
+    ("ratio", re.compile(r"比例|比率|倍数|系数|多少倍|几倍")),
+    ("percent", re.compile(r"的多少[？?]?$|占|比重|占比|增速|增长率|增幅|同比|(?<![贷利])率|%|百分之|增长(?!了?多少[亿万元个家])|"
+                           r"[上下]涨|回落|下降多少")),
+    ("money", re.compile(r"金额|规模|余额|收入|支出|投资额|发行额|融资|补贴|利息|额度|限额|资金|发了多少|发行多少")),
+)
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question read for answering. periods are normalised like Figure.period ("2024", "2024Q4",
+    "2024-08", "2024年末", "{y}Q4" when no year is given)."""
+
+    text: str
+    kind: str  # number, entity, list, definition, text
+    terms: tuple[Term, ...] = ()
+    regions: tuple[str, ...] = ()  # canonical short names, in the order asked
+    periods: tuple[str, ...] = ()
+    table_ref: str | None = None
+    op: str | None = None  # max, min, diff
+    axis: str | None = None  # month, quarter, year, region: what a comparison ranges over
+    candidates: tuple[str, ...] = ()  # the options a comparison names: region names or periods
+    per_item: bool = False  # 各 / 分别: one value per named period, region or ask
+    target: bool = False  # asks for a target (目标, 预期), not an outcome
+    expect: str | None = None  # percent, pp, money, count
+    count_noun: str | None = None  # 几个省 -> 省
+    list_size: int | None = None  # 哪十个 -> 10
+    quoted: tuple[str, ...] = ()  # “三大工程”
+    doc_numbers: tuple[str, ...] = ()  # 52号
+    ask_words: tuple[str, ...] = ()  # the words next to the question word (遵循什么框架 -> 遵循, 框架)
+    sides: tuple["Question", ...] = ()  # difference: subject, baseline
+    asks: tuple["Question", ...] = ()  # a question that asks two things: one Question each
+    when: bool = False  # 什么时候 / 何时 / 哪一年: the answer is a date or a period
+    within: bool = False  # the periods are containers: 哪个月 in 2024 takes any month of 2024
+    label: str = ""  # an ask's name in a combined answer (外贸出口 of 外贸出口和实际使用外资分别是多少)
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("number", "entity", "list", "definition", "text"):
+            raise ValueError(f"unknown question kind {self.kind!r}")
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(int(p[:4]) for p in self.periods if p[:4].isdigit())
+
+
+def prepare(text: str) -> str:
+    """One-line, folded digits, 24年 read as 2024年, so period finders see four-digit years."""
+    t = fold(re.sub(r"\s+", " ", text.strip()))
+    return _TWO_DIGIT_YEAR.sub(lambda m: "20" + m.group(1), t)
+
+
+def find_table_ref(text: str) -> str | None:
+    m = _TABLE_REF.search(text)
+    return f"{m.group(1)}{int(m.group(2))}" if m else None
+
+
+_NOT_PERIOD = re.compile(r"\s*(?:的)?(?:目标|预算|计划|预期|安排|部署)")
+
+
+def _periods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    # 年初目标 / 年初预算: when a target was set, not the period it is for
+    found, spans = [], []
+    for p in find_periods(text):
+        spans.append((p.start, p.end))  # masked from the terms either way
+        if not (p.template.endswith("年初") and _NOT_PERIOD.match(text, p.end)):
+            found.append((p.start, p.end, p.template))
+    for m in _BARE_YEAR.finditer(text):  # 辽宁 2024 旅游收入: a year written without 年
+        if not any(s <= m.start() < e for s, e in spans):
+            found.append((m.start(), m.end(), m.group(1)))
+            spans.append((m.start(), m.end()))
+    found.sort()
+    return fill_years([t for _, _, t in found]), spans
+
+
+_SPLIT_ASK = re.compile(r"怎么分|如何分|怎么划分|如何划分|各占|分配比例|划分比例")
+_WHEN = re.compile(r"什么时候|什么时间|何时|哪一?年(?!.{0,8}(?:最|更|较))|哪一?天|几月")
+_WHERE = re.compile(r"在哪|哪里|哪儿|何处|什么时候|什么时间|何时|哪一?年|哪一?天")  # a sentence says where or when
+# 比上年减少多少: the report states the change itself; it is looked up, not computed from two figures
+_RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|上季度?|年初|同期)(?!的?(?:目标|预算|计划|预期))")
+_TWO_NUMBERS = re.compile(r"从多少.{0,12}(?:到|至)多少|(?:多少|几).{1,10}(?:多少|几)")
+
+
+def _kind(t: str) -> tuple[str, str | None]:
+    if _TWO_NUMBERS.search(t):  # 从多少提高到多少: the sentence that says both
+        return "text", None
+    if _SPLIT_ASK.search(t):
+        return "number", None
+    if m := _COMPARE.search(t):
+        word = next(g for g in m.groups() if g and g in "高低多少大小快慢强弱")
+        return "entity", ("max" if word in "高多大快强" else "min")
+    if _DIFF.search(t) and ("比" in t or "差" in t or "相" in t) and not _RELATIVE_BASE.search(t):
+        return "number", "diff"
+    if _LIST.search(t):
+        return "list", None
+    if _DEFINE.search(t):
+        return "definition", None
+    if _WHERE.search(t):  # 分别在哪发、各发多少: a sentence answers where and how much together
+        return "text", None
+    if _NUMBER.search(t):
+        return "number", None
+    if _TEXT.search(t):
+        return "text", None
+    return "number", None
+
+
+def _expect(t: str) -> str | None:
+    return next((kind for kind, rx in _EXPECT if rx.search(t)), None)
+
+
+def _list_size(t: str) -> int | None:
+    m = _LIST.search(t)
+    if not m or not m.group(1):
+        return None
+    return cn_number(m.group(1))
+
+
+_COMPARATIVE = re.compile(r"(?:比|较)?(?:[低高多少快慢大小])了?(?:多少|几)(?:个百分点)?|相差(?:多少)?|差多少")
+
+
+def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit_terms: bool = True) -> Question:
+    """Read a question. gazetteer is kg.extract.gazetteer.load_gazetteer() (regions, concepts)."""
+    t = prepare(question)
+    masked: list[tuple[int, int]] = [m.span() for m in _COMPARATIVE.finditer(t)]
+    masked += [m.span() for m in _LIST.finditer(t)]
+    regions = []
+    for s, e, r in gazetteer.find_regions(t):
+        masked.append((s, e))
+        if r.name not in regions:
+            regions.append(r.name)
+    periods, pspans = _periods(t)
+    masked += pspans
+    table_ref = find_table_ref(t)
+    if m := _TABLE_REF.search(t):
+        masked.append(m.span())
+    quoted = tuple(norm(q) for q in re.findall(r"[“\"]([^”\"]{2,20})[”\"]", t))
+    doc_numbers = tuple(norm(m.group().rstrip("文")) for m in _DOC_NO.finditer(t))
+    kind, op = _kind(t)
+    asking = [m.start() for m in re.finditer(r"多少|什么|哪|几|怎么|如何|谁|是否|能不能", t)]
+    clause_starts = [0] + [m.end() for m in re.finditer(r"[，,。；;？?！!]", t)]
+    focus_from = max((c for c in clause_starts if asking and c <= asking[-1]), default=0)
+    hugging = ask_words(t)
+    # a word right next to the question word (达到多少, 增长多少) says which of a sentence's numbers is asked
+    terms = [replace(x, weight=x.weight * 1.5) if any(a in f for a in hugging for f in x.forms) else x
+             for x in question_terms(t, masked, gazetteer, focus_from)]
+    terms += [Term((q,), 2.0) for q in quoted if not any(q in f for x in terms for f in x.forms)]
+    terms += [Term((d,), 2.0) for d in doc_numbers]
+    if _inherit is not None:  # a side or an ask of a longer question: what it leaves out comes from the whole
+        regions = regions or list(_inherit.regions)
+        periods = periods or list(_inherit.periods)
+        table_ref = table_ref or _inherit.table_ref
+        own = {f for x in terms for f in x.forms}
+        if _inherit_terms:
+            terms += [replace(x, weight=x.weight * 0.6, focus=False) for x in _inherit.terms
+                      if not own & set(x.forms)]
+    q = Question(
+        text=question, kind=kind, terms=tuple(terms), regions=tuple(regions), periods=tuple(periods),
+        table_ref=table_ref, op=op, per_item=bool(_PER_ITEM.search(t)), target=is_target(t),
+        expect=_expect(t), count_noun=_count_noun(t), list_size=_list_size(t), quoted=quoted,
+        doc_numbers=doc_numbers, ask_words=hugging, when=bool(_WHEN.search(t)))
+    if _inherit is not None:
+        return q
+    if op in ("max", "min"):
+        q = replace(q, **_comparison(q, t))
+    elif op == "diff":
+        q = replace(q, sides=_sides(t, q, gazetteer))
+    asks = _asks(t)
+    if len(asks) > 1 and op is None and kind == "number":
+        first = analyse(asks[0], gazetteer, q, _inherit_terms=False)
+        q = replace(q, asks=(first, *(analyse(a, gazetteer, first) for a in asks[1:])))
+    elif op is None and kind == "number" and (items := _items(t, gazetteer)):
+        # 外贸出口和实际使用外资分别是多少: one ask per indicator, each with the question's region and period
+        q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=_label(x, gazetteer))
+                                  for x in items))
+    return q
+
+
+def _items(t: str, gazetteer) -> list[str]:
+    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)(?:是|为|有)?(?:多少|几)", t)
+    if not m:
+        return []
+    parts = [p for p in re.split(r"和|与|及|以及|、", m.group(1)) if p.strip()]
+    if len(parts) < 2:
+        return []
+    labels = [_label(p, gazetteer) for p in parts]
+    if any(len(x) < 2 for x in labels):
+        return []  # 2019年、2020年各发了多少: periods or regions, handled one by one elsewhere
+    return parts
+
+
+def _label(text: str, gazetteer) -> str:
+    """An ask's indicator words: without region, period, table reference or the possessive."""
+    t = prepare(text)
+    for s, e, _ in sorted(gazetteer.find_regions(t), reverse=True):
+        t = t[:s] + t[e:]
+    for p in sorted(find_periods(t), key=lambda p: -p.start):
+        t = t[:p.start] + t[p.end:]
+    t = _TABLE_REF.sub("", t)
+    return re.sub(r"[\s：:（）()的]", "", _BARE_YEAR.sub("", t))
+
+
+def is_target(t: str) -> bool:
+    """Asks for a target figure (增速目标, 拟安排); 没完成…目标 asks about outcomes, not the target."""
+    return mentions_target(t)
+
+
+def _count_noun(t: str) -> str | None:
+    m = re.search(r"(?:几|多少)个?([省市家项户人条])", t)
+    return m.group(1) if m else None
+
+
+def _comparison(q: Question, t: str) -> dict:
+    months = [p for p in q.periods if re.fullmatch(r"(?:\d{4}|\{y\})-\d\d", p)]
+    years = [p for p in q.periods if re.fullmatch(r"\d{4}", p)]
+    if len(q.regions) >= 2:
+        return {"axis": "region", "candidates": q.regions, "regions": ()}
+    if len(months) >= 2:
+        return {"axis": "month", "candidates": tuple(months), "periods": tuple(p for p in q.periods if p not in months)}
+    if len(years) >= 2:
+        return {"axis": "year", "candidates": tuple(years), "periods": tuple(p for p in q.periods if p not in years)}
+    if re.search(r"哪个?月", t):
+        return {"axis": "month", "within": True}
+    if re.search(r"哪个?季度", t):
+        return {"axis": "quarter", "within": True}
+    if re.search(r"哪一?年", t):
+        return {"axis": "year", "periods": ()}
+    return {"axis": "region"}
+
+
+def _sides(t: str, q: Question, gazetteer) -> tuple[Question, ...]:
+    """比-questions: (subject, baseline); the baseline inherits what it does not restate."""
+    m = re.search(r"(.*)比(.*?)(低|高|多|少|快|慢)了?(多少|几)", t)
+    if m:
+        left, right = m.group(1), m.group(2)
+    else:
+        m = re.search(r"(.*?)(?:和|与|跟|同)(.*?)(?:相差|差距|差)", t)
+        if not m:
+            return ()
+        left, right = m.group(1), m.group(2)
+    a = analyse(left, gazetteer, q, _inherit_terms=False)
+    b = analyse(right, gazetteer, a)
+    return (replace(a, target=is_target(left)), replace(b, expect=b.expect or a.expect))
+
+
+def _asks(t: str) -> list[str]:
+    """Clauses that each ask something (…额度多少，占…的比重是多少？)."""
+    parts = [p for p in re.split(r"[，,？?；;]", t) if p.strip()]
+    asking = [p for p in parts if re.search(r"多少|什么|几|哪", p)]
+    return asking if len(asking) >= 2 else []

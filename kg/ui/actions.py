@@ -1,0 +1,127 @@
+"""What the app's buttons do, as plain functions: resolve the knowledge base, ingest an upload, export, warm up."""
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable
+
+from kg.errors import InputError, KgError, StoreError, UsageError
+from kg.types import IngestReport
+
+UPLOAD_SUFFIXES = ("txt", "md", "pdf")
+EXPORTS = {"Turtle": ("ttl", "text/turtle"), "N-Triples": ("nt", "application/n-triples"),
+           "JSON-LD": ("jsonld", "application/ld+json"), "GraphML": ("graphml", "application/xml"),
+           "CSV": ("csv", "text/csv")}
+WARM_QUESTION = "2024年地区生产总值是多少？"
+
+
+def how_to_build(kb: Path) -> str:
+    """The message shown instead of a traceback when there is no knowledge base."""
+    return (f"No knowledge base at `{kb}` yet. Build one from the bundled reports with\n\n"
+            f"```bash\nbash scripts/start.sh\n```\n\nor\n\n```bash\n.venv/bin/kg ingest --kb {kb} data/corpus\n```\n\n"
+            "then reload this page (or enter another knowledge base directory in the sidebar).")
+
+
+def resolve_kb(text: str, base: Path) -> Path:
+    """The knowledge base directory typed in the sidebar; a relative path is relative to the project."""
+    text = (text or "").strip()
+    if not text:
+        raise UsageError("empty knowledge base directory: enter e.g. data/kb")
+    p = Path(text).expanduser()
+    return p if p.is_absolute() else base / p
+
+
+def kb_exists(kb: Path) -> bool:
+    from kg.store import DB_NAME
+    return (kb / DB_NAME).is_file()
+
+
+def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
+                  progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+    """Save an uploaded report in a temporary folder under the knowledge base, ingest it, delete the folder.
+
+    A file that cannot be ingested raises InputError and leaves the knowledge base as it was."""
+    from kg import service
+    from kg.store import KnowledgeBase
+    fname = Path(name.replace("\\", "/")).name.strip()
+    if not fname or fname.startswith(".") or Path(fname).suffix.lower().lstrip(".") not in UPLOAD_SUFFIXES:
+        raise InputError(name or "(no name)", f"upload a .txt, .md or .pdf file (got {fname or 'no name'!r})")
+    if not data:
+        raise InputError(fname, "the file is empty")
+    if not kb_exists(kb_dir):
+        raise StoreError(f"no knowledge base at {kb_dir}: run `kg ingest` first")
+    tmp = Path(tempfile.mkdtemp(prefix="upload-", dir=kb_dir))
+    try:
+        path = tmp / fname
+        path.write_bytes(data)
+        with KnowledgeBase.open(kb_dir) as kb:
+            report = service.ingest(kb, [path], settings, progress)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if report.errors:
+        _, reason = report.errors[0]
+        raise InputError(fname, reason)
+    return report
+
+
+def remove_document(kb_dir: Path, doc_id: str, settings):
+    from kg import service
+    from kg.store import KnowledgeBase
+    with KnowledgeBase.open(kb_dir) as kb:
+        return service.remove(kb, doc_id, settings)
+
+
+def export_bytes(kb_dir: Path, fmt: str) -> bytes:
+    """The whole graph in one format (ttl nt jsonld graphml csv ...), in memory."""
+    from kg.export import export
+    from kg.graph_index import open_graph
+    from kg.store import KnowledgeBase
+    buf = io.BytesIO()
+    with KnowledgeBase.open(kb_dir) as kb, open_graph(kb) as store:
+        export(store, fmt, buf)
+    return buf.getvalue()
+
+
+class Background:
+    """Run a function once in a daemon thread; `result()` waits for it and re-raises its error."""
+
+    def __init__(self, fn: Callable[[], object]) -> None:
+        self._fn = fn
+        self._value: object = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="policykg-warmup", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._fn()
+        except BaseException as e:  # noqa: BLE001 - handed to whoever asks for the result
+            self._error = e
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self, timeout: float | None = None):
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise KgError(f"still loading the knowledge base after {timeout:.0f} s: try again in a moment")
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def open_warm_qa(kb_dir: Path, settings, warm: str | None = WARM_QUESTION):
+    """A QA context over the knowledge base with the embedding model loaded and one question answered,
+    so the user's first question pays for nothing."""
+    from kg.qa import answer, open_qa
+    from kg.store import KnowledgeBase
+    with KnowledgeBase.open(kb_dir) as kb:
+        ctx = open_qa(kb, settings)
+    if warm:
+        answer(warm, ctx)
+    return ctx
+

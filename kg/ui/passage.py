@@ -1,0 +1,142 @@
+"""Passages as safe HTML with the supporting span marked, citation headings, answers as JSON."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from typing import Iterable, Mapping
+
+from kg.types import Answer, Chunk, Citation, Figure
+
+# characters markdown (or Streamlit's LaTeX and emoji extensions) would interpret, written as
+# entities so report text shows literally even where a renderer runs markdown over HTML
+_MARKDOWN = {c: f"&#{ord(c)};" for c in "*_`$[]()~#|\\:!<>&\"'{}"}
+PASSAGE_STYLE = ("white-space:pre-wrap;line-height:1.7;font-size:0.95rem;"
+                 "font-family:'Noto Sans CJK SC','WenQuanYi Zen Hei',sans-serif")
+MARK_STYLE = "background:#fde68a;color:inherit;padding:0 1px;border-radius:2px"
+
+
+def escape_text(text: str) -> str:
+    """Report text as inert HTML: every markup or markdown character an entity, newlines as <br>."""
+    out = "".join(_MARKDOWN.get(c, c) for c in text)
+    return out.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def highlight_html(text: str, spans: Iterable[tuple[int, int]] = ()) -> str:
+    """`text` escaped, with each half-open span (offsets into text) wrapped in <mark>.
+    Overlapping spans merge; spans outside the text are clipped."""
+    merged: list[list[int]] = []
+    for s, e in sorted((max(0, s), min(len(text), e)) for s, e in spans):
+        if e <= s:
+            continue
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    parts, pos = [], 0
+    for s, e in merged:
+        parts.append(escape_text(text[pos:s]))
+        parts.append(f'<mark style="{MARK_STYLE}">{escape_text(text[s:e])}</mark>')
+        pos = e
+    parts.append(escape_text(text[pos:]))
+    return f'<div style="{PASSAGE_STYLE}">{"".join(parts)}</div>'
+
+
+def term_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Every occurrence of any term (longest first), e.g. an entity's label and aliases."""
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return []
+    return [m.span() for m in re.finditer("|".join(map(re.escape, terms)), text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One citation as the app shows it: a heading, where it is, and the passage as safe HTML."""
+
+    heading: str
+    location: str
+    html: str
+
+
+def location(c: Citation) -> str:
+    """Section path, page and character span: 一、… › （二）… · p. 3 · chars 5405–5455."""
+    bits = [" › ".join(c.section) if c.section else "(no section)"]
+    if c.page is not None:
+        bits.append(f"p. {c.page}")
+    bits.append(f"chars {c.start}–{c.end}")
+    return " · ".join(bits)
+
+
+def citation_card(c: Citation, chunks: Mapping[str, Chunk] | None = None, number: int | None = None,
+                  terms: Iterable[str] = ()) -> Card:
+    """The cited span inside the chunk it comes from (the span marked), or the span alone.
+    With `terms`, those words are marked instead (an entity's mentions in a passage)."""
+    chunk = (chunks or {}).get(c.chunk_id)
+    inside = chunk is not None and chunk.start <= c.start and c.end <= chunk.end
+    if inside and (c.start, c.end) != (chunk.start, chunk.end):
+        text, spans = chunk.text, [(c.start - chunk.start, c.end - chunk.start)]
+    else:
+        text, spans = c.text, [(0, len(c.text))]
+    if terms:
+        spans = term_spans(text, terms) or spans
+    head = f"[{number}] {c.title}" if number is not None else c.title
+    head = f"{head} · {snippet(c.text)}"
+    return Card(heading=head, location=location(c), html=highlight_html(text, spans))
+
+
+def snippet(text: str, n: int = 28) -> str:
+    """The start of a passage on one line, for a collapsed card's heading."""
+    flat = "".join(text.split())
+    return flat if len(flat) <= n else flat[:n] + "…"
+
+
+def figure_label(f: Figure) -> str:
+    return f"{f.text}{f.unit}"
+
+
+def figure_rows(figures: Iterable[Figure], titles: Mapping[str, str] | None = None) -> list[dict]:
+    """Figures as table rows: period, value, unit, indicator, measure, source document and chunk."""
+    titles = titles or {}
+    return [{"period": f.period, "value": f.value, "unit": f.unit, "indicator": f.indicator,
+             "measure": f.measure, "as written": figure_label(f), "document": titles.get(f.doc_id, f.doc_id),
+             "chunk": f.chunk_id} for f in figures]
+
+
+def answer_dict(a: Answer) -> dict:
+    """The answer with its citations, figures and related passages, as plain JSON-able data."""
+    d = asdict(a)
+    for key in ("citations", "related"):
+        for c in d[key]:
+            c["section"] = list(c["section"])
+    return d
+
+
+def answer_json(a: Answer) -> str:
+    return json.dumps(answer_dict(a), ensure_ascii=False, indent=2)
+
+
+def answer_heading(a: Answer) -> str:
+    """The line above the answer: what kind of answer, or that the corpus does not say."""
+    if a.abstained:
+        return "Not found in the reports"
+    return {"number": "Answer (a figure)", "difference": "Computed answer (difference)",
+            "comparison": "Computed answer (comparison)", "list": "Answer (a list)",
+            "definition": "Answer (definition)", "entity": "Answer"}.get(a.kind, "Answer")
+
+
+def md_escape(text: str) -> str:
+    """Text for a Streamlit label or markdown line, shown literally (labels are markdown)."""
+    text = " ".join(text.split())
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~$<>:&])", r"\\\1", text)
+
+
+def answer_html(text: str) -> str:
+    """The short answer, large, escaped like any report text."""
+    return f'<div style="font-size:1.3rem;font-weight:600;line-height:1.6">{escape_text(text)}</div>'
+
+
+def figure_card(c: Citation, f: Figure) -> Card:
+    """The passage behind a figure (a chunk, from browse.citation_for) with the value as written marked."""
+    return Card(heading=f"{f.indicator or 'figure'} {f.period} = {figure_label(f)} — {c.title}",
+                location=location(c), html=highlight_html(c.text, [(f.start - c.start, f.end - c.start)]))

@@ -1,0 +1,268 @@
+"""The Streamlit app driven headless with AppTest on a small fake-embedder knowledge base, plus its view helpers."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kg.types import Answer, Citation, Figure
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TWO_REPORTS = ("001_7318713557c0121f.txt", "003_89f4975142656497.txt")  # 辽宁 and 山西 financial reports
+
+
+def build_kb(path: Path) -> Path:
+    from kg.cli import main
+    assert main(["ingest", "--kb", str(path), "--model", "fake",
+                 *(str(ROOT / "data" / "corpus" / f) for f in TWO_REPORTS)]) == 0
+    return path
+
+
+@pytest.fixture(scope="module")
+def kb_dir(tmp_path_factory) -> Path:
+    return build_kb(tmp_path_factory.mktemp("appkb") / "kb")
+
+
+@pytest.fixture
+def own_kb(kb_dir, tmp_path) -> Path:
+    """A private copy for tests that change the knowledge base."""
+    dest = tmp_path / "kb"
+    shutil.copytree(kb_dir, dest, ignore=shutil.ignore_patterns("*.lock", "LOCK"))
+    return dest
+
+
+def app(kb: Path, monkeypatch, page: str | None = None):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("POLICYKG_KB", str(kb))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    at = AppTest.from_file(APP, default_timeout=180)
+    if page:
+        at.query_params["page"] = page
+    return at.run()
+
+
+def no_trouble(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def html_bodies(at) -> list[str]:
+    return [h.proto.body for h in at.get("html")]
+
+
+def kb_state(kb: Path) -> tuple[list[str], int]:
+    from kg.store import KnowledgeBase
+    with KnowledgeBase.open(kb) as k:
+        return k.doc_ids(), k.generation
+
+
+# -- the pages ------------------------------------------------------------------------------------------------
+
+def test_chat_answers_with_a_cited_passage(kb_dir, monkeypatch):
+    at = app(kb_dir, monkeypatch)
+    no_trouble(at)
+    at.chat_input[0].set_value("2024年辽宁省旅游收入是多少？").run()
+    no_trouble(at)
+    bodies = html_bodies(at)
+    assert any("6325亿元" in b for b in bodies), "the short answer"
+    assert any("辽宁省金融运行报告（2025）" in x.label for x in at.expander), "a citation card with the report title"
+    assert any("<mark" in b and "旅游收入 6325 亿元" in b for b in bodies), "the quoted passage, span marked"
+    assert any("文旅市场加快发展" in c.value for c in at.caption), "the section path"
+    assert any('"citations"' in c.value for c in at.code), "the answer as JSON"
+    assert at.get("download_button"), "and a download of it"
+
+
+def test_abstention_says_so_and_computed_answers_show_their_figures(kb_dir, monkeypatch):
+    text = "2024 年末，山西省金融机构本外币各项存款余额 6.1 万亿元"
+    cite = Citation("doc-1", "山西省金融运行报告（2025）", "chunk-x", 10, 10 + len(text), text)
+    figure = Figure("fig-1", "doc-1", "chunk-x", 34, 37, "6.1", 6.1, "万亿元", 1e12, "本外币各项存款余额", "2024年末",
+                    "region-140000")
+    at = app(kb_dir, monkeypatch)
+    at.session_state["chat"] = [
+        Answer("火星的存款余额是多少？", "语料中未找到火星的存款余额的答案", True, related=(cite,)),
+        Answer("辽宁比山西多多少？", "2.4万亿元", False, (cite,), figures=(figure,), kind="difference")]
+    at.run()
+    no_trouble(at)
+    assert at.warning[0].value == "语料中未找到火星的存款余额的答案"
+    assert any("none of them answers" in c.value for c in at.caption), "related passages, labelled as such"
+    assert any("Computed answer" in c.value for c in at.caption) and any("Figures used" in c.value for c in at.caption)
+    figures = at.dataframe[0].value
+    assert figures.loc[0, "as written"] == "6.1万亿元" and figures.loc[0, "period"] == "2024年末"
+
+
+def test_report_text_is_shown_literally_never_as_html_or_markdown(kb_dir, monkeypatch):
+    text = "注：<script>alert('x')</script> 和 **bold** 以及 $x$ [链接](http://x.org)"
+    cite = Citation("doc-000000000000", "报告 **标题**", "chunk-none", 0, len(text), text, 3, ("一、<b>节</b>",))
+    at = app(kb_dir, monkeypatch)
+    at.session_state["chat"] = [Answer("问题", "**6325** 亿元", False, (cite,), kind="number")]
+    at.run()
+    no_trouble(at)
+    body = next(b for b in html_bodies(at) if "alert" in b)
+    assert "<script" not in body and "**" not in body and "$x$" not in body and "](" not in body
+    assert "&#60;script&#62;" in body and "&#42;&#42;bold&#42;&#42;" in body
+    assert not any("<b>" in b for b in html_bodies(at))
+    assert any(x.label.startswith(r"\[1\] 报告 \*\*标题\*\* · 注：") for x in at.expander), "labels escape markdown"
+
+
+def test_entity_page_shows_figures_and_the_passage_behind_one(kb_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("POLICYKG_KB", str(kb_dir))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params.update(page="Entities", entity="辽宁")
+    at.run()
+    no_trouble(at)
+    assert at.subheader[0].value == "辽宁"
+    figures = at.dataframe[0].value
+    assert len(figures) > 100 and {"period", "value", "unit", "indicator", "document", "chunk"} <= set(figures.columns)
+    assert "旅游收入" in set(figures["indicator"])
+    row = int(figures.index[(figures["indicator"] == "旅游收入") & (figures["unit"] == "亿元")][0])
+    at.session_state["figures-region-210000"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    no_trouble(at)
+    assert any(x.label.startswith("旅游收入 2024 = 6325亿元 — 辽宁省金融运行报告") for x in at.expander)
+    assert any('<mark style="' in b and ">6325</mark>" in b for b in html_bodies(at)), "the value marked"
+
+
+def test_entity_by_alias_and_type_filter(kb_dir, monkeypatch):
+    at = app(kb_dir, monkeypatch, page="Entities")
+    at.selectbox(key="entity_type").set_value("region").run()
+    assert "(region," in at.selectbox(key="entity_pick_region").format_func(0)
+    at.text_input(key="entity_name").set_value("山西省").run()
+    no_trouble(at)
+    assert at.subheader[0].value == "山西"
+    at.text_input(key="entity_name").set_value("不存在的地方").run()
+    assert "no entity named" in at.error[0].value and not at.exception
+
+
+def test_export_buttons_produce_data(kb_dir, monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    made: dict[str, object] = {}
+
+    class Recording(MediaFileManager):  # download data is produced on click; keep the callables to call them
+        def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+            made[file_name] = data_callable
+            return super().add_deferred(data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Recording)
+    at = app(kb_dir, monkeypatch, page="Export & SPARQL")
+    no_trouble(at)
+    assert [b.label for b in at.get("download_button")] == ["Turtle", "N-Triples", "JSON-LD", "GraphML", "CSV"]
+    assert set(made) == {"policykg.ttl", "policykg.nt", "policykg.jsonld", "policykg.graphml", "policykg.csv"}
+    data = {name: fn() for name, fn in made.items() if not name.endswith("jsonld")}
+    assert all(len(b) > 1000 for b in data.values())
+    assert "辽宁".encode() in data["policykg.ttl"] and data["policykg.csv"].startswith(b"graph,subject,predicate")
+
+
+def test_sparql_gives_rows_and_errors_as_messages(kb_dir, monkeypatch):
+    at = app(kb_dir, monkeypatch, page="Export & SPARQL")
+    at.button[0].click().run()  # the first example: reports and their issuers
+    no_trouble(at)
+    rows = at.dataframe[0].value
+    assert len(rows) == 2 and list(rows.columns) == ["report", "title", "issuer"]
+    assert rows["report"].str.startswith("doc:doc-").all()
+    at.selectbox(key="sparql_example").select_index(1).run()
+    assert "region-210000" in at.text_area(key="sparql_text").value
+    at.text_area(key="sparql_text").set_value("DELETE WHERE { ?s ?p ?o }").run()
+    at.button[0].click().run()
+    assert "read-only" in at.error[0].value and not at.exception
+    at.text_area(key="sparql_text").set_value("SELECT ?s WHERE {").run()
+    at.button[0].click().run()
+    assert "syntax error" in at.error[0].value
+
+
+def test_documents_page_lists_reports(kb_dir, monkeypatch):
+    at = app(kb_dir, monkeypatch, page="Documents")
+    no_trouble(at)
+    docs = at.dataframe[0].value
+    assert sorted(docs["title"]) == ["山西省金融运行报告（2025）", "辽宁省金融运行报告（2025）"]
+
+
+def test_bad_upload_is_one_message_and_leaves_the_kb_unchanged(own_kb, monkeypatch):
+    before = kb_state(own_kb)
+    at = app(own_kb, monkeypatch, page="Documents")
+    at.file_uploader[0].set_value(("junk.pdf", b"%PDF-1.4 this is not really a pdf", "application/pdf")).run()
+    next(b for b in at.button if b.label == "Ingest").click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and "junk.pdf" in at.error[0].value and "unchanged" in at.error[0].value
+    assert kb_state(own_kb) == before
+    assert not list(own_kb.glob("upload-*")), "the temporary upload folder is gone"
+
+
+def test_upload_then_remove_a_report(own_kb, monkeypatch):
+    before, _ = kb_state(own_kb)
+    at = app(own_kb, monkeypatch, page="Documents")
+    report = "吉林省金融运行报告（2025）\n\n一、经济运行情况\n\n2024 年，吉林省旅游收入 5000 亿元，同比增长 10.0%。\n"
+    at.file_uploader[0].set_value(("jilin.txt", report.encode("utf-8"), "text/plain")).run()
+    next(b for b in at.button if b.label == "Ingest").click().run()
+    no_trouble(at)
+    assert "jilin.txt: ingested" in at.success[0].value
+    assert len(at.dataframe[0].value) == 3
+    (new,) = set(kb_state(own_kb)[0]) - set(before)
+    at.selectbox(key="remove_pick").set_value(new).run()
+    next(b for b in at.button if b.label == "Remove…").click().run()
+    assert "吉林省金融运行报告" in at.warning[0].value
+    next(b for b in at.button if b.label == "Yes, remove").click().run()
+    no_trouble(at)
+    assert at.success[0].value.startswith("Removed 吉林省金融运行报告")
+    assert new not in kb_state(own_kb)[0] and len(at.dataframe[0].value) == 2
+
+
+def test_missing_kb_says_how_to_build_one(tmp_path, monkeypatch):
+    at = app(tmp_path / "nothing-here", monkeypatch)
+    assert not at.exception and not at.error
+    assert "scripts/start.sh" in at.info[0].value and "kg ingest" in at.info[0].value
+
+
+# -- the view helpers ---------------------------------------------------------------------------------------
+
+def test_highlight_escapes_everything_and_marks_spans():
+    from kg.ui.passage import highlight_html
+    html = highlight_html("a<b>**c**\n\nd", [(3, 5), (4, 7), (20, 30)])
+    assert "<b>" not in html and "**" not in html and "\n" not in html
+    assert html.count("<mark") == 1 and "&#62;&#42;&#42;c</mark>" in html
+    assert highlight_html("x", []).endswith(">x</div>")
+
+
+def test_warm_gives_up_after_its_timeout():
+    from kg.ui.actions import how_to_build
+    from kg.ui.warm import warm
+    assert warm("http://127.0.0.1:9/_stcore/script-health-check", timeout=0.3, pause=0.1) is False
+    assert "kg ingest --kb /x/kb" in how_to_build(Path("/x/kb"))
+
+
+def test_answer_json_round_trips():
+    import json
+    from kg.ui.passage import answer_json
+    c = Citation("doc-1", "t", "chunk-1", 0, 2, "ab", None, ("一、x",))
+    d = json.loads(answer_json(Answer("q", "ab", False, (c,))))
+    assert d["citations"][0]["section"] == ["一、x"] and d["text"] == "ab"
+
+
+def fig(period: str, value: float, start: int, indicator: str = "存款", table: str | None = None) -> Figure:
+    return Figure(f"fig-{start}", "doc-1", "chunk-1", start, start + 1, str(value), value, "亿元",
+                  indicator=indicator, period=period, table_id=table)
+
+
+def test_series_keeps_one_granularity_and_splits_table_rows():
+    from kg.ui.entities import granularity, series
+    assert [granularity(p) for p in ("2024", "2024Q1", "2024-03", "2024H1", "2024年末", "")] == [
+        "year", "quarter", "month", "half", None, None]
+    text = "表\n" + "x" * 20 + "\n" + "y" * 20
+    figs = [fig("2024-01", 1, 3, table="t"), fig("2024-02", 2, 5, table="t"), fig("2024", 9, 7, table="t"),
+            fig("2024-01", -1, 25, table="t"), fig("2024-02", -2, 27, table="t"), fig("2023", 5, 40, "GDP")]
+    got = series(figs, {"doc-1": text})
+    assert [(s.label, s.points) for s in got] == [("存款 (亿元)", (("2024-01", 1.0), ("2024-02", 2.0))),
+                                                 ("存款 (亿元) #2", (("2024-01", -1.0), ("2024-02", -2.0)))]
+
+
+def test_graph_html_works_offline_and_keeps_labels_inert():
+    from kg.browse import EntityView, Neighbour
+    from kg.types import Entity
+    from kg.ui.entities import external_urls, graph_html
+    e = Entity("region-210000", "region", "辽宁")
+    odd = Entity("policy-x", "policy", "《</script><script>alert(1)</script>》")
+    html = graph_html(EntityView(e, (), (Neighbour(odd, "coOccurs", 2.0),), ()))
+    assert external_urls(html) == [] and "new vis.Network" in html and "\\u8fbd\\u5b81" in html
+    assert "alert(1)</script>" not in html
