@@ -1,40 +1,22 @@
 """Retrieval evaluation: Recall@1/5/20 and MRR@10 per category over a JSON Lines question set."""
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
 from kg.errors import UsageError
+from kg.eval_qa import load_jsonl, norm
 from kg.types import Chunk
-
-_SUPERSCRIPTS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f]")
-
-
-def norm(s: str) -> str:
-    """The scorer's text normal form: no footnote superscripts, NFKC, no whitespace."""
-    s = unicodedata.normalize("NFKC", _SUPERSCRIPTS.sub("", s or "")).replace("\u2212", "-").replace("\u2014", "-")
-    return re.sub(r"\s+", "", s)
 
 
 def load_questions(path: str | Path) -> list[dict]:
-    p = Path(path)
-    if not p.exists():
-        raise UsageError(f"no question file {p}: give a JSON Lines file with one {{\"id\", \"question\"}} per line")
+    """A question set: JSON Lines with a "question" per line; ids default to q<line>."""
     out = []
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            q = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise UsageError(f"{p}:{n}: not JSON ({e.msg}): one JSON object per line") from e
+    for n, q in enumerate(load_jsonl(path), 1):
         if not isinstance(q, dict) or "question" not in q:
-            raise UsageError(f"{p}:{n}: needs a \"question\" field")
+            raise UsageError(f"{path}: item {n} needs a \"question\" field")
         q.setdefault("id", f"q{n}")
         out.append(q)
     return out

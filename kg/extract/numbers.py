@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+
+from kg.types import Document
 
 # Full-width digits, signs and percent become ASCII one character for one, so every regex below can run on
 # fold(text) and its offsets still index the original text.
@@ -269,3 +272,15 @@ def year_in(text: str) -> int | None:
     """The first year written in a caption or heading (表 1 2024 年…), for periods that state none."""
     m = re.search(r"(?<!\d)((?:19|20)\d\d)\s*年", fold(text))
     return int(m.group(1)) if m else None
+
+
+def data_year(doc: Document) -> int | None:
+    """The year a report's data is about, for periods written without one (三季度末, 全年, 8月).
+
+    Document.year is when it was published: 辽宁省金融运行报告（2025） reports on 2024. The year the text names
+    most often, not after the publication year, is a better guess; Document.year when the text names none.
+    """
+    years = Counter(p.year for p in find_periods(doc.text) if p.year and (doc.year is None or p.year <= doc.year))
+    if not years:
+        return doc.year
+    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from kg.extract.cells import cell_figures
 from kg.extract.entities import find_entities
 from kg.extract.figures import Context, text_figures
-from kg.extract.numbers import find_periods
+from kg.extract.numbers import data_year
 from kg.extract.relations import build_relations
 from kg.types import Chunk, Document, Entity, Figure, Mention, Relation, Table
 
@@ -47,18 +47,6 @@ def extract(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...],
     skipped["cell_skipped_rows"] = sum(t.skipped_rows for t in tables)
     return Extraction(doc.id, entities, tuple(sorted(ents.mentions, key=lambda m: (m.start, m.end, m.entity_id))),
                       figures, relations, tuple(sorted((k, v) for k, v in skipped.items() if v)))
-
-
-def data_year(doc: Document) -> int | None:
-    """The year a report's data is about, for periods written without one (三季度末, 全年, 8月).
-
-    Document.year is when it was published: 辽宁省金融运行报告（2025） reports on 2024. The year the text names
-    most often, not after the publication year, is a better guess; Document.year when the text names none.
-    """
-    years = Counter(p.year for p in find_periods(doc.text) if p.year and (doc.year is None or p.year <= doc.year))
-    if not years:
-        return doc.year
-    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
 def _canonical(f: Figure, gazetteer) -> Figure:

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, Sequence
 
+from kg.extract.numbers import data_year
 from kg.types import Chunk, Document, Figure, Table
 
 
@@ -60,18 +61,6 @@ class QAContext:
     generator: Generator | None = None
     stored_figures: bool = False  # figures came with the knowledge base; else they are read per chunk
     cache: dict = field(default_factory=dict, compare=False, repr=False)
-
-
-def data_year(doc: Document) -> int | None:
-    """The year a report's data is about (辽宁省金融运行报告（2025） is about 2024): the year its text names most,
-    not after publication. The same rule as kg.extract.pipeline.data_year, kept here so answering does not
-    import the whole extraction pipeline."""
-    from collections import Counter
-    from kg.extract.numbers import find_periods
-    years = Counter(p.year for p in find_periods(doc.text) if p.year and (doc.year is None or p.year <= doc.year))
-    if not years:
-        return doc.year
-    return max(years.items(), key=lambda kv: (kv[1], kv[0]))[0]
 
 
 def make_context(searcher: Searcher, documents: Sequence[Document], chunks: Sequence[Chunk],
