@@ -46,4 +46,11 @@ def open_searcher(kb: KnowledgeBase, settings: Settings, progress: Progress | No
 
 def search(searcher: Searcher, query: str, k: int = 5, doc: str | None = None, region: str | None = None,
            year: int | None = None) -> list[Hit]:
+    if region:  # any alias (辽宁省, 内蒙古自治区) filters like the short name documents carry
+        from kg.errors import UsageError
+        from kg.extract.gazetteer import load_gazetteer
+        r = load_gazetteer().region(region)
+        if r is None:
+            raise UsageError(f"unknown region {region!r}: give a province-level name such as 辽宁 or 辽宁省")
+        region = r.name
     return searcher.search(query, k, Filters(frozenset([doc]) if doc else frozenset(), region, year))

@@ -1,12 +1,13 @@
 """`streamlit run app.py` driven by a real headless Chromium (Debian's, through Playwright): ask, see a citation,
-open an entity; screenshots go to docs/. Run with `pytest -m browser`; skips when /usr/bin/chromium is missing
-(install it with `bash scripts/system-deps.sh`)."""
+open an entity. Screenshots go to a temporary folder (POLICYKG_SCREENSHOTS=docs refreshes README's). Run with
+`pytest -m browser`; skips when /usr/bin/chromium is missing (install it with `bash scripts/system-deps.sh`)."""
 from __future__ import annotations
 
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -17,7 +18,8 @@ from test_app import ROOT, build_kb
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
-DOCS = ROOT / "docs"
+# Screenshots go to a temporary folder; POLICYKG_SCREENSHOTS=docs refreshes the ones README shows.
+DOCS = Path(os.environ.get("POLICYKG_SCREENSHOTS") or tempfile.mkdtemp(prefix="policykg-shots-")).resolve()
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic"]
 QUESTION = "2024年辽宁省旅游收入是多少？"
