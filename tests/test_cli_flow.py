@@ -95,3 +95,24 @@ def test_bad_file_is_one_line_and_remove_works(kb, tmp_path, capsys):
     assert "kg docs" in capsys.readouterr().err
     assert main(["docs", "--kb", str(kb)]) == 0
     assert capsys.readouterr().out.count("doc-") == 2
+
+
+def test_the_real_reports_graph_passes_the_data_cube_checks(kb):
+    """IC-1..4, 11, 13, 14 as the W3C writes them; IC-12 grouped (the pairwise form is quadratic)."""
+    from test_graph import IC
+
+    from kg.rdfstore import GraphStore
+    with GraphStore.open(kb / "graph", read_only=True) as store:
+        n = int(next(iter(store.query("SELECT (COUNT(?o) AS ?n) WHERE { ?o a qb:Observation }")))[0].value)
+        assert n > 2000  # every numeric cell and stated figure of the two reports
+        for name, q in IC.items():
+            if not name.startswith("IC-12"):
+                assert not bool(store.query(q)), name
+        dup = """SELECT ?ds ?a ?p ?i ?m ?v WHERE { ?o qb:dataSet ?ds ; sdmx-dimension:refArea ?a ;
+                   sdmx-dimension:refPeriod ?p ; pkg:indicator ?i ; pkg:measure ?m ; pkg:valueSpan ?v }
+                 GROUP BY ?ds ?a ?p ?i ?m ?v HAVING (COUNT(?o) > 1)"""
+        assert not list(store.query(dup))
+        # the same query does see duplicates once the value span is left out of the key
+        loose = dup.replace(" ; pkg:valueSpan ?v }", " }").replace(" ?m ?v HAVING", " ?m HAVING").replace(
+            "?m ?v WHERE", "?m WHERE")
+        assert list(store.query(loose)), "the duplicate check found nothing even where duplicates must exist"
