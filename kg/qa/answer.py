@@ -8,6 +8,7 @@ from kg.qa.compare import difference, extreme
 from kg.qa.context import QAContext
 from kg.qa.lists import list_answer
 from kg.qa.lookup import lookup
+from kg.qa.places import names_places, unknown_places
 from kg.qa.question import Question, analyse
 from kg.qa.textual import text_answer
 from kg.types import Answer
@@ -21,6 +22,9 @@ def answer(question: str, ctx: QAContext) -> Answer:
         raise ValueError("empty question: give the question text")
     q = analyse(question, ctx.gazetteer)
     ans, ranked, chunks = _route(q, ctx)
+    places = unknown_places(question, ctx.gazetteer) if ans is not None else ()
+    if places and not names_places(ans, places, {d: doc.text for d, doc in ctx.documents.items()}):
+        ans = None  # a figure about somewhere else is not an answer about 东京
     if ans is None:
         return abstain(q, ctx, ranked, chunks)
     if ctx.generator is not None and ctx.settings.generate:
