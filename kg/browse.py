@@ -57,9 +57,9 @@ def list_entities(kb: KnowledgeBase, type_: str | None = None) -> list[EntityRow
     return sorted(rows, key=lambda r: (-r.mentions, r.entity.label))
 
 
-def resolve_entity(kb: KnowledgeBase, name: str) -> Entity:
+def resolve_entity(kb: KnowledgeBase, name: str, cat: dict[str, Entity] | None = None) -> Entity:
     """An entity by id, label or alias (辽宁省 -> 辽宁); the gazetteer resolves region aliases too."""
-    cat = _catalogue(kb)
+    cat = _catalogue(kb) if cat is None else cat
     if name in cat:
         return cat[name]
     hits = [e for e in cat.values() if name == e.label or name in e.aliases or name == e.code]
@@ -83,8 +83,8 @@ def citation_for(kb: KnowledgeBase, doc_id: str, chunk_id: str | None, start: in
 
 
 def entity_view(kb: KnowledgeBase, name: str, limit: int = 10) -> EntityView:
-    e = resolve_entity(kb, name)
     cat = _catalogue(kb)
+    e = resolve_entity(kb, name, cat)
     if e.type == "region":
         figures = kb.facts("figure", key=e.id)
     elif e.type == "concept":

@@ -61,7 +61,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     questions = load_questions(args.retrieval)
     with open_kb(args) as kb:
         searcher = service.open_searcher(kb, settings(args), progress())
-        chunks = kb.chunks()
+    chunks = list(searcher.chunks.values())
     rankers = {
         "fused": lambda q: [h.chunk.id for h in searcher.search(q, 20)],
         "bm25": lambda q: searcher.bm25_ranking(q, 20, lambda _: True),

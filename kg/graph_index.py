@@ -13,8 +13,10 @@ class GraphIndex:
 
     def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
         from kg.graph import report_graphs
-        from kg.rdfstore import GraphStore, sync
+        from kg.rdfstore import GraphStore, is_current, sync
         from kg.vocab import schema_graph
+        if not force and is_current(kb.root / "graph", kb.generation):
+            return  # up to date: readers need not take the writer's lock
 
         def build(doc_id: str):
             f = kb.doc_facts(doc_id)
@@ -23,7 +25,7 @@ class GraphIndex:
 
         with GraphStore.open(kb.root / "graph") as store:
             if force or store.generation != kb.generation:
-                sync(store, kb.doc_ids(), kb.generation, build, schema=schema_graph, force=force)
+                sync(store, kb.doc_ids(), kb.generation, build, schema=schema_graph, force=force, progress=progress)
 
 
 def open_graph(kb: KnowledgeBase):

@@ -40,6 +40,21 @@ def _nt(graph: Graph) -> str:
         raise StoreError(f"cannot store the graph: {' '.join(str(e).split())}") from e
 
 
+def read_meta(root: Path) -> dict:
+    """meta.json of a graph directory ({} when there is none), readable without opening the store."""
+    p = Path(root) / META
+    try:
+        return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
+    except ValueError as e:
+        raise StoreError(f"{p} is damaged ({e}): delete {root} and run `kg ingest`") from e
+
+
+def is_current(root: Path, generation: int) -> bool:
+    """Whether the graph under root reflects this knowledge-base generation in this format."""
+    meta = read_meta(root)
+    return (Path(root) / DB_DIR).exists() and meta.get("format") == FORMAT and meta.get("generation") == generation
+
+
 class GraphStore:
     """One directory: the Oxigraph database plus meta.json with the knowledge-base generation it reflects."""
 
@@ -105,11 +120,7 @@ class GraphStore:
 
     # -- bookkeeping ----------------------------------------------------------
     def meta(self) -> dict:
-        p = self.root / META
-        try:
-            return json.loads(p.read_text(encoding="utf-8")) if p.exists() else {}
-        except ValueError as e:
-            raise StoreError(f"{p} is damaged ({e}): delete {self.root} and run `kg ingest`") from e
+        return read_meta(self.root)
 
     @property
     def generation(self) -> int:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import time
 from dataclasses import asdict, dataclass
@@ -256,12 +257,8 @@ class KnowledgeBase:
 def replace_dir(tmp: Path, dest: Path) -> None:
     """Swap a freshly written directory into place; a crash leaves the old or the new one."""
     old = dest.with_name(dest.name + ".old")
-    if old.exists():
-        import shutil
-        shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)
     if dest.exists():
         os.replace(dest, old)
     os.replace(tmp, dest)
-    if old.exists():
-        import shutil
-        shutil.rmtree(old)
+    shutil.rmtree(old, ignore_errors=True)

@@ -7,8 +7,20 @@ from kg.index.bm25 import Bm25Index
 from kg.index.dense import DenseIndex, Embedder, VectorCache, embed_passages
 from kg.index.search import Searcher, SearchSettings
 from kg.store import KnowledgeBase
+from kg.types import Chunk
 
 Progress = Callable[[str, int, int], None]
+
+
+def _once(load: Callable[[], list[Chunk]]) -> Callable[[], list[Chunk]]:
+    """The chunks read from the store at most once per refresh, however many indexes need them."""
+    got: list[list[Chunk]] = []
+
+    def chunks() -> list[Chunk]:
+        if not got:
+            got.append(load())
+        return got[0]
+    return chunks
 
 
 class SearchIndexes:
@@ -26,16 +38,16 @@ class SearchIndexes:
             self._embedder = self._factory()
         return self._embedder
 
-    def _bm25(self, kb: KnowledgeBase, force: bool = False) -> Bm25Index:
+    def _bm25(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], force: bool = False) -> Bm25Index:
         idx = None if force else Bm25Index.load(kb.root / "bm25")
         s = self.settings
         if idx is None or idx.generation != kb.generation or idx.scheme != s.scheme:
-            idx = Bm25Index.build(kb.chunks(), s.scheme, s.k1, s.b, kb.generation)
+            idx = Bm25Index.build(chunks(), s.scheme, s.k1, s.b, kb.generation)
             idx.save(kb.root / "bm25")
         return idx
 
-    def _dense(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False,
-               rebuild: bool = True) -> DenseIndex | None:
+    def _dense(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], progress: Progress | None = None,
+               force: bool = False, rebuild: bool = True) -> DenseIndex | None:
         emb = self.embedder
         if emb is None:
             return None
@@ -43,25 +55,26 @@ class SearchIndexes:
         if idx is not None and idx.model != emb.name and not rebuild:
             idx.check_model(emb)  # a search never silently re-embeds the corpus with another model
         if idx is None or idx.generation != kb.generation or idx.model != emb.name:
-            chunks = kb.chunks()
             cache = VectorCache(kb.root / "vectors-cache.sqlite")
             try:
-                vecs = embed_passages(chunks, emb, cache, progress=progress)
+                vecs = embed_passages(chunks(), emb, cache, progress=progress)
             finally:
                 cache.close()
-            idx = DenseIndex.build([c.id for c in chunks], vecs, emb.name, kb.generation)
+            idx = DenseIndex.build([c.id for c in chunks()], vecs, emb.name, kb.generation)
             idx.save(kb.root / "vectors")
             kb.update_manifest(embedding_model=self.settings.model, embedding_dim=emb.dim)
         return idx
 
     def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
-        self._bm25(kb, force)
-        self._dense(kb, progress, force)
+        chunks = _once(kb.chunks)
+        self._bm25(kb, chunks, force)
+        self._dense(kb, chunks, progress, force)
         kb.update_manifest(search={"scheme": self.settings.scheme, "k1": self.settings.k1, "b": self.settings.b})
 
     def searcher(self, kb: KnowledgeBase, progress: Progress | None = None) -> Searcher:
         """A Searcher over the current generation, rebuilding a stale index first."""
-        bm25 = self._bm25(kb)
-        dense = self._dense(kb, progress, rebuild=False)
+        chunks = _once(kb.chunks)
+        bm25 = self._bm25(kb, chunks)
+        dense = self._dense(kb, chunks, progress, rebuild=False)
         meta = {d.id: (d.region, d.year) for d in kb.documents()}
-        return Searcher(kb.chunks(), bm25, dense, self.embedder, meta, self.settings)
+        return Searcher(chunks(), bm25, dense, self.embedder, meta, self.settings)

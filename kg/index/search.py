@@ -87,8 +87,8 @@ class Searcher:
         if self.dense is None:
             return []
         q = self.embedder.embed([query], "query")[0]
-        pool = n if allowed is None else n * 4
-        return [cid for cid, _ in self.dense.search(q, pool) if allowed(cid)][:n]
+        # a filter drops some of the nearest: take more than n so that n usually survive it
+        return [cid for cid, _ in self.dense.search(q, n * 4) if allowed(cid)][:n]
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         n = max(self.settings.candidates, k)

@@ -87,7 +87,7 @@ def open_qa(kb, settings, qa: QASettings = QASettings(), generator: Generator | 
     from kg.extract.gazetteer import load_gazetteer
     searcher = service.open_searcher(kb, settings)
     documents = [kb.document(i) for i in kb.doc_ids()]
-    figures = kb.facts("figure") if hasattr(kb, "facts") else []
+    figures = kb.facts("figure")
     if generator is None and qa.generate:
         from kg.qa.generate import OpenAIChat
         generator = OpenAIChat(qa.generator_url or "", qa.generator_model or "")
