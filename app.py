@@ -1,7 +1,7 @@
 """PolicyKG in the browser: ask with citations, browse entities, manage reports, export and query the graph.
 
 Run: `.venv/bin/streamlit run app.py` (the knowledge base comes from the sidebar, default $POLICYKG_KB or data/kb).
-A thin script: every action is a library call (kg.service, kg.qa, kg.browse, kg.export, kg.sparql); the display
+A thin script: every action is a library call (kg.service, kg.qa, kg.browse, kg.graph.export, kg.graph.sparql); the display
 data comes from kg.ui.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit as st
 from kg.browse import citation_for, entity_view, list_entities
 from kg.config import Settings
 from kg.errors import InputError, KgError
-from kg.store import KnowledgeBase
+from kg.kb.store import KnowledgeBase
 from kg.types import ENTITY_TYPES
 from kg.ui import actions
 from kg.ui import entities as ev
@@ -34,7 +34,7 @@ def qa_loader(kb: str, generation: int) -> actions.Background:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def graph_store(kb: str, generation: int):
-    from kg.graph_index import open_graph
+    from kg.graph.index import open_graph
     with KnowledgeBase.open(kb) as k:
         return open_graph(k)
 
@@ -221,7 +221,7 @@ def _example_changed() -> None:
 
 
 def export_page(kb: Path, store: KnowledgeBase, gen: int) -> None:
-    from kg.sparql import run_query
+    from kg.graph.sparql import run_query
     st.subheader("Download the graph")
     st.caption("Each file is written when you click (JSON-LD of a large graph takes a few seconds). Turtle and "
                "N-Triples flatten the per-report named graphs; JSON-LD keeps them.")

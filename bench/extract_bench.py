@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.build import parse_file  # noqa: E402
+from kg.kb.build import parse_file  # noqa: E402
 from kg.extract.gazetteer import load_gazetteer  # noqa: E402
 from kg.extract.pipeline import extract  # noqa: E402
 

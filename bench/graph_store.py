@@ -1,6 +1,6 @@
 """Benchmark the graph store options on a synthetic ~200k-triple graph.
 
-(a) Oxigraph on disk (kg.rdfstore.GraphStore), (b) an rdflib Dataset loaded from an N-Quads file.
+(a) Oxigraph on disk (kg.graph.store.GraphStore), (b) an rdflib Dataset loaded from an N-Quads file.
 For each: write time, open/load time, SPARQL latency of three typical queries, peak memory of a
 fresh process that opens the store and runs them, and size on disk.
 
@@ -90,13 +90,13 @@ def _rss_mb(field: str = "VmRSS") -> float:
 
 def child(kind: str, path: str) -> None:
     """In a fresh process: open the store, run the queries, print JSON with timings and peak RSS."""
-    from kg.vocab import PREFIXES
+    from kg.graph.vocab import PREFIXES
     import rdflib  # noqa: F401 - imported before the baseline, as a real process would have
     import pyoxigraph  # noqa: F401
     base = _rss_mb()
     t = time.perf_counter()
     if kind == "oxigraph":
-        from kg.rdfstore import GraphStore
+        from kg.graph.store import GraphStore
         store = GraphStore.open(path, read_only=True)
 
         def run(q: str) -> int:
@@ -122,8 +122,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.child:
         return child(*args.child)
-    from kg.graph import report_graphs, schema_graph
-    from kg.rdfstore import GraphStore
+    from kg.graph.rdf import report_graphs, schema_graph
+    from kg.graph.store import GraphStore
 
     t = time.perf_counter()
     graphs = [(d["doc"].id, *report_graphs(**d)) for d in synthetic(args.docs)]

@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.config import Settings  # noqa: E402
-from kg.store import KnowledgeBase  # noqa: E402
+from kg.kb.store import KnowledgeBase  # noqa: E402
 
-_ASK = "import sys; from kg.cli import main; sys.exit(main())"
+_ASK = "import sys; from kg.cli.main import main; sys.exit(main())"
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -34,7 +34,8 @@ def pct(xs: list[float], p: float) -> float:
 
 
 def warm_latency(kb_dir: Path, questions: list[str], dense: bool) -> None:
-    from kg.qa import answer, open_qa
+    from kg.qa import answer
+    from kg.service import open_qa
     with KnowledgeBase.open(kb_dir) as kb:
         t = time.perf_counter()
         ctx = open_qa(kb, Settings(kb=kb_dir, dense=dense))

@@ -22,15 +22,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.build import ingest_paths, parse_file  # noqa: E402
+from kg.kb.build import ingest_paths, parse_file  # noqa: E402
 from kg.config import Settings  # noqa: E402
-from kg.eval_retrieval import load_questions  # noqa: E402
+from kg.eval.retrieval import load_questions  # noqa: E402
 from kg.index.bm25 import Bm25Index  # noqa: E402
 from kg.index.dense import DenseIndex  # noqa: E402
 from kg.index.embed import FakeEmbedder  # noqa: E402
 from kg.index.search import Searcher  # noqa: E402
 from kg.service import open_searcher, refreshers  # noqa: E402
-from kg.store import KnowledgeBase  # noqa: E402
+from kg.kb.store import KnowledgeBase  # noqa: E402
 
 
 def rss_mib() -> float:

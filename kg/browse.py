@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from kg.errors import UsageError
-from kg.store import KnowledgeBase
+from kg.kb.store import KnowledgeBase
 from kg.types import ENTITY_TYPES, Citation, Entity, Figure, Relation
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from kg.build import Refresher, ingest_paths, remove_document
+from kg.kb.build import Refresher, ingest_paths, remove_document
 from kg.config import Settings, make_embedder, model_name
 from kg.index.manage import SearchIndexes
 from kg.index.search import Filters, Hit, Searcher, SearchSettings
-from kg.store import KnowledgeBase
+from kg.kb.store import KnowledgeBase
 from kg.types import Document, IngestReport
 
 Progress = Callable[[str, int, int], None]
@@ -21,7 +21,7 @@ def search_indexes(kb: KnowledgeBase, settings: Settings) -> SearchIndexes:
 
 def refreshers(kb: KnowledgeBase, settings: Settings) -> list[Refresher]:
     """Every derived index that follows the documents, in the order they are rebuilt."""
-    from kg.graph_index import GraphIndex
+    from kg.graph.index import GraphIndex
     return [search_indexes(kb, settings), GraphIndex()]
 
 
@@ -54,3 +54,17 @@ def search(searcher: Searcher, query: str, k: int = 5, doc: str | None = None, r
             raise UsageError(f"unknown region {region!r}: give a province-level name such as 辽宁 or 辽宁省")
         region = r.name
     return searcher.search(query, k, Filters(frozenset([doc]) if doc else frozenset(), region, year))
+
+
+def open_qa(kb: KnowledgeBase, settings: Settings, qa=None, generator=None):
+    """A kg.qa.QAContext over a knowledge base: its searcher, documents, chunks, tables, figures."""
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.qa.context import QASettings, make_context
+    qa = qa or QASettings()
+    searcher = open_searcher(kb, settings)
+    documents = [kb.document(i) for i in kb.doc_ids()]
+    if generator is None and qa.generate:
+        from kg.qa.generate import OpenAIChat
+        generator = OpenAIChat(qa.generator_url or "", qa.generator_model or "")
+    return make_context(searcher, documents, list(searcher.chunks.values()), kb.tables(), kb.facts("figure"),
+                        load_gazetteer(), qa, generator)

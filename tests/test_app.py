@@ -14,7 +14,7 @@ TWO_REPORTS = ("001_7318713557c0121f.txt", "003_89f4975142656497.txt")  # 辽宁
 
 
 def build_kb(path: Path) -> Path:
-    from kg.cli import main
+    from kg.cli.main import main
     assert main(["ingest", "--kb", str(path), "--model", "fake",
                  *(str(ROOT / "data" / "corpus" / f) for f in TWO_REPORTS)]) == 0
     return path
@@ -53,7 +53,7 @@ def html_bodies(at) -> list[str]:
 
 
 def kb_state(kb: Path) -> tuple[list[str], int]:
-    from kg.store import KnowledgeBase
+    from kg.kb.store import KnowledgeBase
     with KnowledgeBase.open(kb) as k:
         return k.doc_ids(), k.generation
 

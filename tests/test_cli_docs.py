@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg.cli import build_parser
+from kg.cli.main import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,7 +24,7 @@ def test_every_command_is_in_the_readme_table():
 
 
 def test_help_imports_no_heavy_library():
-    code = ("import sys; from kg.cli import build_parser; build_parser().format_help(); "
+    code = ("import sys; from kg.cli.main import build_parser; build_parser().format_help(); "
             "heavy = [m for m in ('torch', 'sentence_transformers', 'faiss', 'spacy', 'rdflib', 'bm25s', 'jieba', "
             "'streamlit', 'numpy') if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

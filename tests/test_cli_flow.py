@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from kg.cli import main
+from kg.cli.main import main
 
 LIAONING = "001_7318713557c0121f.txt"
 SHANXI = "003_89f4975142656497.txt"
@@ -70,7 +70,7 @@ def test_export_and_sparql(kb, tmp_path, capsys):
 
 
 def test_the_sparql_endpoint_answers_a_client(kb):
-    from kg.endpoint import serve
+    from kg.graph.endpoint import serve
     server = serve(kb / "graph", "127.0.0.1", 0)
     t = threading.Thread(target=server.serve_forever, daemon=True)
     t.start()
@@ -101,7 +101,7 @@ def test_the_real_reports_graph_passes_the_data_cube_checks(kb):
     """IC-1..4, 11, 13, 14 as the W3C writes them; IC-12 grouped (the pairwise form is quadratic)."""
     from test_graph import IC
 
-    from kg.rdfstore import GraphStore
+    from kg.graph.store import GraphStore
     with GraphStore.open(kb / "graph", read_only=True) as store:
         n = int(next(iter(store.query("SELECT (COUNT(?o) AS ?n) WHERE { ?o a qb:Observation }")))[0].value)
         assert n > 2000  # every numeric cell and stated figure of the two reports

@@ -3,8 +3,8 @@ import shutil
 
 import pytest
 
-from kg.build import ingest_paths, remove_document
-from kg.store import KnowledgeBase
+from kg.kb.build import ingest_paths, remove_document
+from kg.kb.store import KnowledgeBase
 
 
 def test_every_chunk_cell_section_and_table_is_a_slice_of_the_cleaned_text(parsed_corpus):

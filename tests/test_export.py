@@ -12,9 +12,9 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.errors import UsageError
-from kg.export import CSV_COLUMNS, export, format_of, graphml_safe
-from kg.graph import catalogue_graph, doc_graph, report_graphs, schema_graph
-from kg.vocab import CATALOGUE_GRAPH, PREFIXES, SCHEMA_GRAPH, chunk_uri, figure_uri, graph_uri
+from kg.graph.export import CSV_COLUMNS, export, format_of, graphml_safe
+from kg.graph.rdf import catalogue_graph, doc_graph, report_graphs, schema_graph
+from kg.graph.vocab import CATALOGUE_GRAPH, PREFIXES, SCHEMA_GRAPH, chunk_uri, figure_uri, graph_uri
 from test_graph import ENTITIES, build_store, sample
 
 RDFLIB_DEPRECATIONS = r"ignore:(Dataset|ConjunctiveGraph)\S* is deprecated:DeprecationWarning"

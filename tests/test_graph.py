@@ -10,11 +10,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, QB, SKOS
 
 from kg.errors import StoreError, UsageError
-from kg.graph import catalogue_graph, doc_graph, report_graphs, schema_graph
-from kg.netview import centrality, neighbours, shortest_path, to_networkx
-from kg.rdfstore import GraphStore, sync
+from kg.graph.rdf import catalogue_graph, doc_graph, report_graphs, schema_graph
+from kg.graph.netview import centrality, neighbours, shortest_path, to_networkx
+from kg.graph.store import GraphStore, sync
 from kg.types import Chunk, Document, Entity, Figure, Mention, Relation, content_id
-from kg.vocab import (CATALOGUE_GRAPH, OA, PKG, PREFIXES, SCHEMA_GRAPH, SDMX_ATTRIBUTE, SDMX_DIMENSION,
+from kg.graph.vocab import (CATALOGUE_GRAPH, OA, PKG, PREFIXES, SCHEMA_GRAPH, SDMX_ATTRIBUTE, SDMX_DIMENSION,
                       SDMX_MEASURE, TERMS, chunk_uri, doc_uri, entity_uri, figure_uri, graph_uri)
 
 RDFLIB_DEPRECATIONS = r"ignore:(Dataset|ConjunctiveGraph)\S* is deprecated:DeprecationWarning"

@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from kg.qa import QASettings, answer, open_qa
+from kg.qa import QASettings, answer
+from kg.service import open_qa
 
 LIAONING = """辽宁省金融运行报告（2025）
 
@@ -63,7 +64,7 @@ def kb_dir(tmp_path_factory):
     """A knowledge base of the three excerpts (BM25 only; extraction stores figures as `kg ingest` does)."""
     from kg import service
     from kg.config import Settings
-    from kg.store import KnowledgeBase
+    from kg.kb.store import KnowledgeBase
     root = tmp_path_factory.mktemp("qa")
     paths = []
     for name, text in (("liaoning.txt", LIAONING), ("lianghui.txt", LIANGHUI), ("macro.txt", MACRO)):
@@ -77,7 +78,7 @@ def kb_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def ctx(kb_dir):
     from kg.config import Settings
-    from kg.store import KnowledgeBase
+    from kg.kb.store import KnowledgeBase
     kb = KnowledgeBase.open(kb_dir)
     yield open_qa(kb, Settings(kb=kb_dir, dense=False))
     kb.close()
@@ -210,7 +211,7 @@ def test_bad_input_is_refused(ctx):
 def test_cli_ask_single_and_batch(kb_dir, tmp_path, capsys):
     import argparse
     import json
-    from kg import cli_ask
+    from kg.cli import ask as cli_ask
     parser = argparse.ArgumentParser(prog="kg")
     cli_ask.register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["ask", "--kb", str(kb_dir), "--no-dense", "辽宁2024年旅游收入是多少？"])

@@ -5,18 +5,20 @@ from pathlib import Path
 
 import pytest
 
-from kg.eval_qa import answer_record, score, summarise
+from kg.eval.qa import answer_record, score, summarise
+from conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = Path("/work/shared/eval/dev.jsonl")
+DEV = SHARED / "eval" / "dev.jsonl"
 
 
-@pytest.mark.skipif(not DEV.exists(), reason="the shared question set is not mounted")
+@pytest.mark.skipif(not DEV.exists(), reason=f"no shared question set at {DEV}: it sits beside the repository as ../shared")
 def test_dev_set_accuracy_floor(tmp_path, corpus_files):
     from kg import service
     from kg.config import Settings
-    from kg.qa import answer, open_qa
-    from kg.store import KnowledgeBase
+    from kg.qa import answer
+    from kg.service import open_qa
+    from kg.kb.store import KnowledgeBase
     settings = Settings(kb=tmp_path / "kb", dense=False)
     with KnowledgeBase.open(tmp_path / "kb", create=True) as kb:
         assert not service.ingest(kb, corpus_files, settings).errors

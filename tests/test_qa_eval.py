@@ -1,4 +1,4 @@
-"""kg.eval_qa scores answers exactly like the question set's score.py (run here as a subprocess)."""
+"""kg.eval.qa scores answers exactly like the question set's score.py (run here as a subprocess)."""
 import json
 import subprocess
 import sys
@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.eval_qa import answer_record, contains, score, shares_run, summarise
+from kg.eval.qa import answer_record, contains, score, shares_run, summarise
 from kg.types import Answer, Citation
+from conftest import SHARED
 
-EVAL = Path("/work/shared/eval")
+EVAL = SHARED / "eval"
 
 
 def test_numbers_must_stand_alone_and_alternatives_count():
@@ -69,7 +70,7 @@ def _score_py(questions_path: Path, answers: list[dict], tmp_path: Path) -> dict
     return json.loads(out.stdout)
 
 
-@pytest.mark.skipif(not (EVAL / "score.py").exists(), reason="the shared question set is not mounted")
+@pytest.mark.skipif(not (EVAL / "score.py").exists(), reason=f"no shared question set at {EVAL}: it sits beside the repository as ../shared")
 @pytest.mark.parametrize("variant", ["gold", "mixed", "empty"])
 def test_figures_equal_score_py_on_the_dev_set(tmp_path, variant):
     questions = [json.loads(x) for x in (EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -88,7 +89,7 @@ def test_figures_equal_score_py_on_the_dev_set(tmp_path, variant):
         assert ours[key] == pytest.approx(ref[key]) if isinstance(ref[key], float) else ours[key] == ref[key], key
 
 
-@pytest.mark.skipif(not (EVAL / "score.py").exists(), reason="the shared question set is not mounted")
+@pytest.mark.skipif(not (EVAL / "score.py").exists(), reason=f"no shared question set at {EVAL}: it sits beside the repository as ../shared")
 def test_hand_made_answers_agree_with_score_py(tmp_path):
     qpath = tmp_path / "questions.jsonl"
     qpath.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in QUESTIONS) + "\n", encoding="utf-8")

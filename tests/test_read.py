@@ -9,6 +9,7 @@ import pytest
 from ingest.document import build_document
 from ingest.read import iter_sources, read_source
 from kg.errors import InputError
+from conftest import SHARED
 
 TEXT = "辽宁省金融运行报告（2025）\n\n2024 年，辽宁省经济运行持续向好，全年实现地区生产总值 3.3 万亿元。\n"
 
@@ -191,10 +192,10 @@ def test_pdf_document_has_page_spans_and_no_furniture(typeset_pdf):
     assert doc.issuer == "浙江省人民政府"
 
 
-EXTRA_PDF = Path("/work/shared/extra/pdf/gov_report_2026_sichuan.pdf")
+EXTRA_PDF = SHARED / "extra" / "pdf" / "gov_report_2026_sichuan.pdf"
 
 
-@pytest.mark.skipif(not EXTRA_PDF.exists(), reason="the shared extra reports are not on this machine")
+@pytest.mark.skipif(not EXTRA_PDF.exists(), reason=f"no shared extra reports at {EXTRA_PDF}: they sit beside the repository as ../shared")
 def test_furniture_removed_from_a_real_typeset_report():
     doc = build_document(EXTRA_PDF)
     assert len(doc.pages) == 15

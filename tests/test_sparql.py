@@ -5,7 +5,7 @@ import pytest
 from rdflib import Graph
 
 from kg.errors import UsageError
-from kg.sparql import READ_ONLY, is_update, run_query
+from kg.graph.sparql import READ_ONLY, is_update, run_query
 from test_graph import build_store, sample
 
 

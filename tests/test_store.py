@@ -2,7 +2,7 @@
 import pytest
 
 from kg.errors import StoreError
-from kg.store import KnowledgeBase
+from kg.kb.store import KnowledgeBase
 from kg.types import Cell, Chunk, Document, Page, Section, Table
 
 

@@ -9,7 +9,7 @@ from typing import Sequence
 import numpy as np
 
 from kg.index.tokenize import query_tokens, tokens
-from kg.store import replace_dir
+from kg.kb.store import replace_dir
 from kg.types import Chunk
 
 

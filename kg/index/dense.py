@@ -12,7 +12,7 @@ import numpy as np
 
 from kg.errors import ModelError
 from kg.index.embed import Embedder
-from kg.store import replace_dir
+from kg.kb.store import replace_dir
 from kg.types import Chunk
 
 

@@ -6,7 +6,7 @@ from typing import Callable
 from kg.index.bm25 import Bm25Index
 from kg.index.dense import DenseIndex, Embedder, VectorCache, embed_passages
 from kg.index.search import Searcher, SearchSettings
-from kg.store import KnowledgeBase
+from kg.kb.store import KnowledgeBase
 from kg.types import Chunk
 
 Progress = Callable[[str, int, int], None]

@@ -17,7 +17,7 @@ class Generator(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class QASettings:
-    """Answering knobs; the thresholds were calibrated on the dev question set (see kg/eval_qa.py)."""
+    """Answering knobs; the thresholds were calibrated on the dev question set (see kg/eval/qa.py)."""
 
     passages: int = 12  # chunks taken from each search
     tables: int = 8  # tables whose cells are read, besides those the question names
@@ -42,7 +42,7 @@ class Searcher(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class QAContext:
-    """Everything `answer` reads. Built by open_qa (from a knowledge base) or make_context (from parts).
+    """Everything `answer` reads. Built by make_context (kg.service.open_qa wires it to a knowledge base).
 
     The caches hold derived, deterministic data (candidate cells per table, figures read from a chunk when none
     were stored) so a batch of questions does not recompute them; they never change an answer.
@@ -79,17 +79,3 @@ def make_context(searcher: Searcher, documents: Sequence[Document], chunks: Sequ
         settings=settings, data_years={d.id: data_year(d) for d in documents},
         chunks_by_table={k: tuple(v) for k, v in by_table.items()}, generator=generator,
         stored_figures=bool(figures))
-
-
-def open_qa(kb, settings, qa: QASettings = QASettings(), generator: Generator | None = None) -> QAContext:
-    """A QAContext over a knowledge base: kb is a kg.store.KnowledgeBase, settings a kg.config.Settings."""
-    from kg import service
-    from kg.extract.gazetteer import load_gazetteer
-    searcher = service.open_searcher(kb, settings)
-    documents = [kb.document(i) for i in kb.doc_ids()]
-    figures = kb.facts("figure")
-    if generator is None and qa.generate:
-        from kg.qa.generate import OpenAIChat
-        generator = OpenAIChat(qa.generator_url or "", qa.generator_model or "")
-    return make_context(searcher, documents, list(searcher.chunks.values()), kb.tables(), figures,
-                        load_gazetteer(), qa, generator)

@@ -35,7 +35,7 @@ def resolve_kb(text: str, base: Path) -> Path:
 
 
 def kb_exists(kb: Path) -> bool:
-    from kg.store import DB_NAME
+    from kg.kb.store import DB_NAME
     return (kb / DB_NAME).is_file()
 
 
@@ -45,7 +45,7 @@ def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
 
     A file that cannot be ingested raises InputError and leaves the knowledge base as it was."""
     from kg import service
-    from kg.store import KnowledgeBase
+    from kg.kb.store import KnowledgeBase
     fname = Path(name.replace("\\", "/")).name.strip()
     if not fname or fname.startswith(".") or Path(fname).suffix.lower().lstrip(".") not in UPLOAD_SUFFIXES:
         raise InputError(name or "(no name)", f"upload a .txt, .md or .pdf file (got {fname or 'no name'!r})")
@@ -69,16 +69,16 @@ def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
 
 def remove_document(kb_dir: Path, doc_id: str, settings):
     from kg import service
-    from kg.store import KnowledgeBase
+    from kg.kb.store import KnowledgeBase
     with KnowledgeBase.open(kb_dir) as kb:
         return service.remove(kb, doc_id, settings)
 
 
 def export_bytes(kb_dir: Path, fmt: str) -> bytes:
     """The whole graph in one format (ttl nt jsonld graphml csv ...), in memory."""
-    from kg.export import export
-    from kg.graph_index import open_graph
-    from kg.store import KnowledgeBase
+    from kg.graph.export import export
+    from kg.graph.index import open_graph
+    from kg.kb.store import KnowledgeBase
     buf = io.BytesIO()
     with KnowledgeBase.open(kb_dir) as kb, open_graph(kb) as store:
         export(store, fmt, buf)
@@ -117,8 +117,9 @@ class Background:
 def open_warm_qa(kb_dir: Path, settings, warm: str | None = WARM_QUESTION):
     """A QA context over the knowledge base with the embedding model loaded and one question answered,
     so the user's first question pays for nothing."""
-    from kg.qa import answer, open_qa
-    from kg.store import KnowledgeBase
+    from kg.qa import answer
+    from kg.service import open_qa
+    from kg.kb.store import KnowledgeBase
     with KnowledgeBase.open(kb_dir) as kb:
         ctx = open_qa(kb, settings)
     if warm:

@@ -1,7 +1,7 @@
 """Example SPARQL queries for the app and W3C JSON results turned into table rows."""
 from __future__ import annotations
 
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
 
 EXAMPLES: dict[str, str] = {
     "Reports and their issuers": """SELECT ?report ?title ?issuer WHERE {

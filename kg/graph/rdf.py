@@ -1,4 +1,4 @@
-"""Extractions -> RDF: one named graph per document and the shared catalogue (schema_graph is in kg.vocab).
+"""Extractions -> RDF: one named graph per document and the shared catalogue (schema_graph is in kg.graph.vocab).
 
 Modelling, in short:
 - chunks and mentions are oa:SpecificResources of the report; offsets are into Document.text;
@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, QB, SKOS
 
 from kg.errors import UsageError
 from kg.types import Chunk, Document, Entity, Figure, Mention, Relation, content_id
-from kg.vocab import (DSD, ENTITY_CLASS, OA, PKG, SCHEME, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
+from kg.graph.vocab import (DSD, ENTITY_CLASS, OA, PKG, SCHEME, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
                       chunk_uri, dataset_uri, doc_uri, entity_uri, figure_uri, mention_uri, new_graph,
                       period_uri, relation_uri, schema_graph, table_uri)
 

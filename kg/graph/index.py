@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kg.store import KnowledgeBase
+from kg.kb.store import KnowledgeBase
 
 Progress = Callable[[str, int, int], None]
 
@@ -12,9 +12,9 @@ class GraphIndex:
     """Rebuilds the named graph of each new or changed report from its stored facts."""
 
     def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
-        from kg.graph import report_graphs
-        from kg.rdfstore import GraphStore, is_current, sync
-        from kg.vocab import schema_graph
+        from kg.graph.rdf import report_graphs
+        from kg.graph.store import GraphStore, is_current, sync
+        from kg.graph.vocab import schema_graph
         if not force and is_current(kb.root / "graph", kb.generation):
             return  # up to date: readers need not take the writer's lock
 
@@ -30,6 +30,6 @@ class GraphIndex:
 
 def open_graph(kb: KnowledgeBase):
     """The graph store for reading (SPARQL, export, the entity browser), brought up to date first."""
-    from kg.rdfstore import GraphStore
+    from kg.graph.store import GraphStore
     GraphIndex().refresh(kb)
     return GraphStore.open(kb.root / "graph", read_only=True)

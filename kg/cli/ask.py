@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from kg.cli_common import add_command, add_model_options, open_kb, print_json, settings
+from kg.cli.common import add_command, add_model_options, open_kb, print_json, settings
 
 
 def _qa_settings(args: argparse.Namespace):
@@ -27,8 +27,9 @@ def _print_answer(ans) -> None:
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer a question with cited passages, or say the corpus does not give it; --questions runs a batch."""
     from kg.errors import UsageError
-    from kg.eval_qa import answer_record, load_jsonl
-    from kg.qa import answer, open_qa
+    from kg.eval.qa import answer_record, load_jsonl
+    from kg.qa import answer
+    from kg.service import open_qa
     if bool(args.question) == bool(args.questions):
         raise UsageError("give a QUESTION or --questions FILE.jsonl (not both)")
     with open_kb(args) as kb:
@@ -51,8 +52,9 @@ def cmd_eval_answers(args: argparse.Namespace) -> int:
     """Answer every question of FILE.jsonl and score the answers exactly as the question set's score.py does.
 
     Reads args.kb, args.answers (the question file), args.misses, args.json and the model options."""
-    from kg.eval_qa import answer_record, check_questions, format_misses, format_summary, load_jsonl, score, summarise
-    from kg.qa import answer, open_qa
+    from kg.eval.qa import answer_record, check_questions, format_misses, format_summary, load_jsonl, score, summarise
+    from kg.qa import answer
+    from kg.service import open_qa
     questions = load_jsonl(args.answers)
     check_questions(questions, args.answers)
     with open_kb(args) as kb:

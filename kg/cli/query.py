@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli_common import add_command, add_model_options, open_kb, print_json, progress, settings
+from kg.cli.common import add_command, add_model_options, open_kb, print_json, progress, settings
 
 
 def _hit_dict(h, rank: int) -> dict:
@@ -17,7 +17,7 @@ def _hit_dict(h, rank: int) -> dict:
 def cmd_search(args: argparse.Namespace) -> int:
     """Hybrid search; with --questions, one JSON line of hits per question."""
     from kg import service
-    from kg.eval_retrieval import load_questions
+    from kg.eval.retrieval import load_questions
     if not args.query and not args.questions:
         from kg.errors import UsageError
         raise UsageError("give a QUERY or --questions FILE.jsonl")
@@ -50,11 +50,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval figures per category (Recall@1/5/20, MRR@10)."""
     from kg import service
     from kg.errors import UsageError
-    from kg.eval_retrieval import evaluate, load_questions, summarise
+    from kg.eval.retrieval import evaluate, load_questions, summarise
     if args.retrieval and args.answers:
         raise UsageError("give either FILE.jsonl (score answers) or --retrieval FILE.jsonl, not both")
     if args.answers:
-        from kg.cli_ask import cmd_eval_answers
+        from kg.cli.ask import cmd_eval_answers
         return cmd_eval_answers(args)
     if not args.retrieval:
         raise UsageError("give FILE.jsonl to score answers, or --retrieval FILE.jsonl to score retrieval")
@@ -96,7 +96,7 @@ def register(sub) -> None:
     sp = add_command(sub, "eval", "score answers (accuracy per category, citation hits, false abstentions) or, "
                      "with --retrieval, retrieval (Recall@k, MRR@10) on a question set",
                      "kg eval ../shared/eval/dev.jsonl --misses", cmd_eval)
-    from kg.cli_ask import add_eval_answer_options
+    from kg.cli.ask import add_eval_answer_options
     add_eval_answer_options(sp)
     sp.add_argument("--retrieval", metavar="FILE.jsonl", help="score retrieval: questions with evidence strings")
     sp.add_argument("--method", choices=["fused", "bm25", "dense", "all"], default="all")

@@ -15,8 +15,8 @@ from typing import Callable, Iterable, Iterator
 from rdflib import Graph
 
 from kg.errors import StoreError
-from kg.store import write_json_atomic
-from kg.vocab import CATALOGUE_GRAPH, GRAPH, PREFIXES, SCHEMA_GRAPH, graph_uri
+from kg.kb.store import write_json_atomic
+from kg.graph.vocab import CATALOGUE_GRAPH, GRAPH, PREFIXES, SCHEMA_GRAPH, graph_uri
 
 FORMAT = 1  # bump when the graph modelling changes, so stores are rebuilt
 META = "meta.json"

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from kg.errors import UsageError
-from kg.vocab import ID, PREFIXES
+from kg.graph.vocab import ID, PREFIXES
 
 FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "graphml", "csv")
 _ALIASES = {"turtle": "ttl", "ntriples": "nt", "n-triples": "nt", "nquads": "nq", "n-quads": "nq",
@@ -130,7 +130,7 @@ def graphml_safe(G):
 
 def _graphml(store, fh: BinaryIO) -> int:
     import networkx as nx
-    from kg.netview import to_networkx
+    from kg.graph.netview import to_networkx
     G = graphml_safe(to_networkx(store))
     nx.write_graphml(G, fh, encoding="utf-8")
     return G.number_of_edges()

@@ -5,7 +5,7 @@ import json
 import re
 
 from kg.errors import UsageError
-from kg.vocab import PREFIXES
+from kg.graph.vocab import PREFIXES
 
 READ_ONLY = "read-only: SPARQL updates are not allowed; use kg ingest/remove"
 # strings, IRIs and comments, so a keyword check never looks inside them

@@ -11,7 +11,7 @@ from ingest.document import build_document
 from ingest.read import SUPPORTED_SUFFIXES, iter_sources
 from ingest.tables import find_tables
 from kg.errors import InputError
-from kg.store import KnowledgeBase
+from kg.kb.store import KnowledgeBase
 from kg.types import Chunk, Document, Facts, IngestReport, Table
 
 INGEST_VERSION = 2  # bump when cleaning, tables or chunking change, so old bases are rebuilt

@@ -6,7 +6,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from kg.cli_common import add_command, open_kb, print_json
+from kg.cli.common import add_command, open_kb, print_json
 
 
 def _fig_line(f) -> str:
@@ -69,8 +69,8 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kg.export import export
-    from kg.graph_index import open_graph
+    from kg.graph.export import export
+    from kg.graph.index import open_graph
     if args.output is None and args.format is None:
         from kg.errors import UsageError
         raise UsageError("give -o FILE (the format comes from its suffix) or --format F for standard output")
@@ -89,8 +89,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_sparql(args: argparse.Namespace) -> int:
     import json
-    from kg.graph_index import open_graph
-    from kg.sparql import run_query
+    from kg.graph.index import open_graph
+    from kg.graph.sparql import run_query
     text = args.query
     if Path(text).suffix in (".rq", ".sparql") and Path(text).exists():
         text = Path(text).read_text(encoding="utf-8")
@@ -102,8 +102,8 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.endpoint import serve
-    from kg.graph_index import GraphIndex
+    from kg.graph.endpoint import serve
+    from kg.graph.index import GraphIndex
     with open_kb(args) as kb:
         GraphIndex().refresh(kb)
         graph_dir = kb.root / "graph"

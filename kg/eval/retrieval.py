@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from kg.errors import UsageError
-from kg.eval_qa import load_jsonl, norm
+from kg.eval.qa import load_jsonl, norm
 from kg.types import Chunk
 
 

@@ -14,8 +14,8 @@ TURTLE_TYPE = "text/turtle"
 
 def answer_query(graph_dir: Path, query: str) -> tuple[int, str, bytes]:
     """(HTTP status, content type, body) for one query; the store is opened per request (read-only)."""
-    from kg.rdfstore import GraphStore
-    from kg.sparql import run_query
+    from kg.graph.store import GraphStore
+    from kg.graph.sparql import run_query
     try:
         with GraphStore.open(graph_dir, read_only=True) as store:
             kind, payload = run_query(store, query)

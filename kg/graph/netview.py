@@ -5,7 +5,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from kg.errors import UsageError
-from kg.vocab import PREFIXES, local_id
+from kg.graph.vocab import PREFIXES, local_id
 
 if TYPE_CHECKING:
     import networkx as nx

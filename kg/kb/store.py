@@ -9,7 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kg.codec import (chunk_from_dict, chunk_to_dict, pages_from_list, pages_to_list, plain_from_dict,
+from kg.kb.codec import (chunk_from_dict, chunk_to_dict, pages_from_list, pages_to_list, plain_from_dict,
                       sections_from_list, sections_to_list, table_from_dict, table_to_dict)
 from kg.errors import StoreError
 from kg.types import Chunk, Document, Entity, Facts, Figure, Mention, Relation, Table

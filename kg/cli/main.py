@@ -5,8 +5,8 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from kg import cli_ask, cli_graph, cli_query
-from kg.cli_common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
+from kg.cli import ask as cli_ask, graph as cli_graph, query as cli_query
+from kg.cli.common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
 from kg.errors import KgError
 
 
@@ -52,7 +52,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_chunks(args: argparse.Namespace) -> int:
-    from kg.codec import chunk_to_dict
+    from kg.kb.codec import chunk_to_dict
     with open_kb(args) as kb:
         chunks = kb.chunks(args.doc)
     for c in chunks:
@@ -65,7 +65,7 @@ def cmd_chunks(args: argparse.Namespace) -> int:
 
 
 def cmd_tables(args: argparse.Namespace) -> int:
-    from kg.codec import table_to_dict
+    from kg.kb.codec import table_to_dict
     with open_kb(args) as kb:
         tables = kb.tables(args.doc)
     for t in tables:

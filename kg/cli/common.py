@@ -32,7 +32,7 @@ def settings(args: argparse.Namespace):
 
 
 def open_kb(args: argparse.Namespace, create: bool = False):
-    from kg.store import KnowledgeBase
+    from kg.kb.store import KnowledgeBase
     return KnowledgeBase.open(args.kb, create=create)
 
 

@@ -1,0 +1,1 @@
+"""Command-line front end: `kg` (kg.cli.main:main)."""

@@ -1,0 +1,3 @@
+from kg.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The knowledge graph: facts to RDF, the Oxigraph store, exports, SPARQL, the networkx view."""
