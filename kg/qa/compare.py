@@ -1,6 +1,7 @@
 """Computed answers: the highest or lowest of several figures, and the difference between two."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from kg.qa.candidates import Candidate
@@ -10,7 +11,7 @@ from kg.qa.gather import candidates, table_labels
 from kg.qa.lookup import shown
 from kg.qa.match import Scored, rank
 from kg.qa.periods import label as period_label, parse
-from kg.qa.question import Question
+from kg.qa.question import Question, side_label
 from kg.types import Answer
 
 _PERCENTISH = ("%", "‰", "")
@@ -107,8 +108,25 @@ def _decimals(*values: str) -> int:
     return max((len(v.split(".")[1]) if "." in v else 0) for v in values)
 
 
+def _compatible(a: Candidate, b: Candidate) -> bool:
+    """Two values a difference may be taken of: both rates, or both amounts of one kind (亿元 with 万亿元)."""
+    if a.number is None or b.number is None:
+        return False
+    if (a.unit in _PERCENTISH) and (b.unit in _PERCENTISH):
+        return True
+    if a.unit in _PERCENTISH or b.unit in _PERCENTISH:
+        return False
+    return a.unit[-1:] == b.unit[-1:]  # 亿元 / 万亿元, 个 / 万个
+
+
+def _shared_period(a: Candidate, b: Candidate) -> bool:
+    return bool(set(a.periods) & set(b.periods))
+
+
 def difference(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], list]:
-    """比…低多少: subject minus baseline, each the best value for its side (possibly from two reports)."""
+    """比…低多少: subject minus baseline, each the best value for its side (possibly from two reports), the pair
+    chosen among each side's best few so both are of one kind (two rates, two amounts) and, when the question
+    names no period, of one period."""
     if len(q.sides) != 2:
         return None, [], []
     a_q, b_q = (_base(s) for s in q.sides)
@@ -118,10 +136,18 @@ def difference(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored]
     floor = ctx.settings.min_value_score
     if not ra or not rb or ra[0].score < floor or rb[0].score < floor:
         return None, ra or rb, chunks
-    a, b = ra[0].candidate, next((s.candidate for s in rb if s.candidate.value_span != ra[0].candidate.value_span),
-                                 rb[0].candidate)
-    if a.number is None or b.number is None:
+    pairs = []
+    for sa in (s for s in ra[:6] if s.score >= floor):
+        for sb in (s for s in rb[:6] if s.score >= floor):
+            a, b = sa.candidate, sb.candidate
+            if a.value_span == b.value_span or not _compatible(a, b):
+                continue
+            same = 1.0 if q.periods or a_q.periods != b_q.periods or _shared_period(a, b) else 0.8
+            pairs.append((sa.score * sb.score * same, sa, sb))
+    if not pairs:
         return None, ra, chunks
+    _, sa, sb = max(pairs, key=lambda x: x[0])
+    a, b = sa.candidate, sb.candidate
     rate = a.unit in _PERCENTISH and b.unit in _PERCENTISH
     if rate:
         d, unit = a.number - b.number, "个百分点"
@@ -129,18 +155,33 @@ def difference(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored]
         d = (_quantity(a) - _quantity(b)) / (a.multiplier or 1.0)
         unit = a.unit
     d = round(d, _decimals(a.value, b.value))
-    word = "低" if d < 0 else "高"
-    la, lb = _side_labels(q.sides[0], q.sides[1], a, b)
+    more, less = _words(q.text)
+    word = less if d < 0 else more
+    la, lb = _side_labels(q.sides[0], q.sides[1], ctx.gazetteer)
     va, vb = (shown(a, "增速") if rate else shown(a)), (shown(b, "增速") if rate else shown(b))
     text = f"{word}{abs(d):g}{unit}（{lb}{vb}，{la}{va}）"
-    return _answer(ctx, q, text, [a, b], min(ra[0].score, rb[0].score), "difference"), ra, chunks
+    return _answer(ctx, q, text, [a, b], min(sa.score, sb.score), "difference"), ra, chunks
 
 
-def _side_labels(a: Question, b: Question, ca: Candidate, cb: Candidate) -> tuple[str, str]:
+_WORD_PAIRS = (("多", "少"), ("快", "慢"), ("大", "小"), ("高", "低"))
+
+
+def _words(question: str) -> tuple[str, str]:
+    """The comparative the question uses (多多少 -> 多/少; 低了多少 -> 高/低)."""
+    for more, less in _WORD_PAIRS:
+        if re.search(f"[{more}{less}]了?(?:多少|几)", question):
+            return more, less
+    return "高", "低"
+
+
+def _side_labels(a: Question, b: Question, gazetteer) -> tuple[str, str]:
     if b.target and not a.target:
         return "实际", "目标"
     if a.regions != b.regions and a.regions and b.regions:
         return a.regions[0], b.regions[0]
     if a.periods != b.periods and a.periods and b.periods:
         return period_label(a.periods[0]), period_label(b.periods[0])
+    la, lb = side_label(a.text, gazetteer), side_label(b.text, gazetteer)
+    if la and lb and la != lb:
+        return la, lb
     return "", "对比"

@@ -121,7 +121,7 @@ def facet_factor(q: Question, c: Candidate, facets: dict[int, set[str]]) -> floa
     for level, part in enumerate((*c.headers[0], *c.headers[1])):
         options = facets.get(level, set())
         named = {o for o in options if len(o) >= 2 and o in qn}
-        if named and canon(part) not in named and not any(canon(part) in n for n in named):
+        if named and not any(canon(part) in n or n in canon(part) for n in named):
             f *= 0.4
     return f
 

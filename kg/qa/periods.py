@@ -74,7 +74,8 @@ def fit(asked: str, stated: str) -> float:
     if a.months is None:
         return year_factor * (0.85 if 12 in s.months else 0.4)
     if s.months is None:
-        return year_factor * 0.6
+        # a year column answers for the year's end (年末余额 in a table of year columns), less well for a part
+        return year_factor * (0.9 if a.months == frozenset({12}) else 0.6)
     if a.months == s.months:
         return year_factor
     if a.months & s.months:

@@ -25,7 +25,8 @@ _LIST = re.compile(r"哪几|哪些|有哪|包括什么|哪(?!一个)([一两二�
 _DEFINE = re.compile(r"是什么|指什么|什么是|是指|含义|定义|什么意思|何谓|指的是")
 _TEXT = re.compile(r"怎么|如何|为什么|为何|能不能|能否|是否|可否|可不可以|哪里|在哪|什么(?!时候)|对比|比较")
 _NUMBER = re.compile(r"多少|几个|几家|几成|几倍|几项|几省|几")
-_PER_ITEM = re.compile(r"各|分别|各自")
+# 各 as a distributive adverb (各是多少, 各占, 各发了多少), not the determiner of a noun (各利率区间, 各省)
+_PER_ITEM = re.compile(r"分别|各自|各(?:是|为|占|有|达|多少|几|发|增长|下降|上升|提高|完成|实现|自|约|在)")
 
 _EXPECT = (
     ("pp", re.compile(r"百分点")),
@@ -79,12 +80,28 @@ def prepare(text: str) -> str:
     return _TWO_DIGIT_YEAR.sub(lambda m: "20" + m.group(1), t)
 
 
+def _most_specific(periods: list[str]) -> list[str]:
+    """2024年…7月 names one period, July 2024: a period that contains another asked period only qualifies it.
+    Two periods that do not nest (2023年和2024年, 3月和6月) both stay."""
+    from kg.qa.periods import parse
+    spans = [parse(p) for p in periods]
+
+    def within(a, b) -> bool:  # a strictly inside b
+        if a is None or b is None or a == b or not a.years or set(a.years) - set(b.years or a.years):
+            return False
+        if b.months is None:
+            return a.months is not None or len(a.years) < len(b.years)
+        return a.months is not None and a.months < b.months
+    return [p for p, a in zip(periods, spans) if not any(within(b, a) for b in spans)]
+
+
 def find_table_ref(text: str) -> str | None:
     m = _TABLE_REF.search(text)
     return f"{m.group(1)}{int(m.group(2))}" if m else None
 
 
-_NOT_PERIOD = re.compile(r"\s*(?:的)?(?:目标|预算|计划|预期|安排|部署)")
+# 年初目标 / 年初定的目标 / 年初两会目标: when a target was set, not the period it is for
+_NOT_PERIOD = re.compile(r"[^，,。？?；;]{0,4}?(?:目标|预算|计划|预期|安排|部署)")
 
 
 def _periods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
@@ -99,14 +116,14 @@ def _periods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
             found.append((m.start(), m.end(), m.group(1)))
             spans.append((m.start(), m.end()))
     found.sort()
-    return fill_years([t for _, _, t in found]), spans
+    return _most_specific(fill_years([t for _, _, t in found])), spans
 
 
 _SPLIT_ASK = re.compile(r"怎么分|如何分|怎么划分|如何划分|各占|分配比例|划分比例")
 _WHEN = re.compile(r"什么时候|什么时间|何时|哪一?年(?!.{0,8}(?:最|更|较))|哪一?天|几月")
 _WHERE = re.compile(r"在哪|哪里|哪儿|何处|什么时候|什么时间|何时|哪一?年|哪一?天")  # a sentence says where or when
 # 比上年减少多少: the report states the change itself; it is looked up, not computed from two figures
-_RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|上季度?|年初|同期)(?!的?(?:目标|预算|计划|预期))")
+_RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|上季度?|年初|同期)(?![^，,？?]{0,4}(?:目标|预算|计划|预期))")
 _TWO_NUMBERS = re.compile(r"从多少.{0,12}(?:到|至)多少|(?:多少|几).{1,10}(?:多少|几)")
 
 
@@ -228,6 +245,13 @@ def _label(text: str, gazetteer) -> str:
     return re.sub(r"[\s：:（）()的]", "", _BARE_YEAR.sub("", t))
 
 
+def side_label(text: str, gazetteer) -> str:
+    """A side's indicator words as an answer names them (出口 of 2024年出口比进口多多少), at most 12 characters."""
+    t = re.sub(r"[？?。，,]|(?:是|为|的)?(?:多少|几)$", "", text)
+    t = _label(re.sub(r"^(?:那么|那|而|又)", "", t), gazetteer)
+    return t if len(t) <= 12 else ""
+
+
 def is_target(t: str) -> bool:
     """Asks for a target figure (增速目标, 拟安排); 没完成…目标 asks about outcomes, not the target."""
     return mentions_target(t)
@@ -256,16 +280,29 @@ def _comparison(q: Question, t: str) -> dict:
     return {"axis": "region"}
 
 
+_NOT_COMPARING = re.compile(r"比重|比例|占比|同比|环比|比率|对比|比较")
+_BASELINE_END = re.compile(r"(?:相比|比较|比)?[，,]?(?:相差|差距|差|低|高|多|少|快|慢|大|小)")
+
+
 def _sides(t: str, q: Question, gazetteer) -> tuple[Question, ...]:
-    """比-questions: (subject, baseline); the baseline inherits what it does not restate."""
-    m = re.search(r"(.*)比(.*?)(低|高|多|少|快|慢)了?(多少|几)", t)
-    if m:
-        left, right = m.group(1), m.group(2)
+    """比-questions: (subject, baseline); the baseline inherits what it does not restate. A比B低多少, A和B相比差多少,
+    A和B比，高还是低？"""
+    plain = _NOT_COMPARING.sub(lambda m: "\0" * len(m.group()), t)  # keep offsets, hide 比 inside words
+    cut = plain.rfind("比")
+    joined = re.search(r"(?:和|与|跟|同)(?=[^和与跟同]*$)", plain[:cut]) if cut > 0 else None
+    if cut > 0 and joined and _BASELINE_END.match(plain, cut + 1):  # A和B比，高还是低
+        left, rest = t[:joined.start()], t[joined.end():cut]
+    elif cut > 0 and _BASELINE_END.search(plain, cut + 1):
+        left, rest = t[:cut], t[cut + 1:]
     else:
-        m = re.search(r"(.*?)(?:和|与|跟|同)(.*?)(?:相差|差距|差)", t)
+        m = re.search(r"(?:和|与|跟|同)(?=[^和与跟同]*(?:相比|比|相差|差距|差))", plain)
         if not m:
             return ()
-        left, right = m.group(1), m.group(2)
+        left, rest = t[:m.start()], t[m.end():]
+    end = _BASELINE_END.search(rest)
+    right = rest[:end.start()] if end and end.start() > 0 else rest
+    if not left.strip() or not right.strip():
+        return ()
     a = analyse(left, gazetteer, q, _inherit_terms=False)
     b = analyse(right, gazetteer, a)
     return (replace(a, target=is_target(left)), replace(b, expect=b.expect or a.expect))

@@ -1,0 +1,83 @@
+"""A question that asks several things (…是多少？…是什么文件？ / 发了多少债、投什么项目): split into asks, each
+read on its own with what it leaves out (place, year, topic) taken from the asks before it."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kg.qa.question import Question, analyse, prepare
+
+# what makes a clause a question of its own
+_ASKING = re.compile(r"多少|什么|哪|几|怎么|如何|怎样|是否|高还是低|多还是少|吗|谁|何时|为何|为什么")
+_HARD = re.compile(r"[？?；;]")
+_SOFT = re.compile(r"[，,、]")
+_TOPIC = re.compile(r"^([^：:]{2,40})[：:](?=.)")
+# an ask that only asks for the size of what the ask before it found (涨了多少, 减了多少, 差多少, 高还是低)
+_VALUE_ONLY = re.compile(r"^(?:又|那么|那)?(?:[涨升增减降跌少多高低差]|上升|下降|增加|减少|提高|降低|相差|差距)?了?"
+                         r"(?:多少|几)(?:个百分点|亿元|万亿元|个)?|^(?:是)?(?:高|多)还是(?:低|少)了?$")
+_SAME_YEAR = re.compile(r"同年|当年|同期")
+
+
+def split_asks(question: str) -> list[str]:
+    """The asks of a question, each a clause with its own question word, with a shared lead (辽宁：, the
+    clause before the first question word) prefixed to each. One ask: [question]."""
+    t = prepare(question)
+    lead = ""
+    if (m := _TOPIC.match(t)) and not _ASKING.search(m.group(1)):
+        lead, t = m.group(1), t[m.end():]
+    clauses: list[str] = []
+    for hard in _HARD.split(t):
+        soft = [p for p in _SOFT.split(hard) if p.strip()]
+        # a comma splits asks only where each side asks something: 发了多少债、投什么项目
+        if len(soft) > 1 and sum(bool(_ASKING.search(p)) for p in soft) >= 2:
+            buf = ""
+            for p in soft:
+                buf = f"{buf}，{p}" if buf else p
+                if _ASKING.search(p):
+                    clauses.append(buf)
+                    buf = ""
+            if buf and clauses:
+                clauses[-1] += "，" + buf
+        elif hard.strip():
+            clauses.append(hard)
+    asking = [c for c in clauses if _ASKING.search(c)]
+    if len(asking) < 2:
+        return [question]
+    # clauses before the first ask carry the topic (山西的“明示…”试点：…); keep them with the lead
+    first = clauses.index(asking[0])
+    lead = "，".join(x for x in [lead, *clauses[:first]] if x)
+    return [f"{lead}，{a}" if lead else a for a in asking]
+
+
+def is_value_only(ask_text: str, lead: str = "") -> bool:
+    """涨了多少 / 差多少 / 高还是低: asks for the size of what the previous ask compares, nothing new."""
+    tail = ask_text[len(lead):].lstrip("，,") if lead and ask_text.startswith(lead) else ask_text
+    return bool(_VALUE_ONLY.match(re.sub(r"[\s？?。]", "", tail)))
+
+
+def read_asks(question: str, gazetteer) -> list[Question]:
+    """Each ask as a Question; an ask inherits the regions, periods, table and (when it names no indicator of
+    its own) the indicator words of the ask before it; 同年 takes that ask's year."""
+    texts = split_asks(question)
+    out: list[Question] = []
+    for text in texts:
+        q = analyse(text, gazetteer)
+        if out:
+            prev = out[-1]
+            periods = q.periods
+            if _SAME_YEAR.search(text) and prev.years:
+                y = str(prev.years[0])
+                periods = tuple(p.replace("{y}", y) for p in periods) or (y,)
+            q = replace(q, regions=q.regions or prev.regions, periods=periods or prev.periods,
+                        table_ref=q.table_ref or prev.table_ref)
+            if _weak_terms(q):
+                own = {f for x in q.terms for f in x.forms}
+                q = replace(q, terms=q.terms + tuple(replace(x, weight=x.weight * 0.6, focus=False)
+                                                     for x in prev.terms if not own & set(x.forms)))
+        out.append(q)
+    return out
+
+
+def _weak_terms(q: Question) -> bool:
+    """The ask names no indicator of its own (在哪几个市, 投什么项目): it is about the previous ask's topic."""
+    return not any(t.concept for t in q.terms) and sum(len(t.forms[0]) for t in q.terms) <= 4
