@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from kg.qa.asks import read_asks
+from kg.qa.ground import ground
 from kg.qa.cite import cite_candidate, cite_chunk, unique
 from kg.qa.compare import difference, extreme
 from kg.qa.context import QAContext
@@ -20,8 +23,13 @@ def answer(question: str, ctx: QAContext) -> Answer:
     """Answer from the tables and figures first, from the best sentence otherwise, or abstain."""
     if not question or not question.strip():
         raise ValueError("empty question: give the question text")
-    q = analyse(question, ctx.gazetteer)
+    q = ground(analyse(question, ctx.gazetteer), ctx)
+    asks = [ground(a, ctx) for a in read_asks(question, ctx.gazetteer)] if q.op is None else []
+    if len(asks) > 1 and any(a.kind != "number" or a.op for a in asks):
+        return _compound(q, asks, ctx)
     ans, ranked, chunks = _route(q, ctx)
+    if ans is None and len(asks) > 1:
+        return _compound(q, asks, ctx)  # several values that the one-question reading did not find together
     places = unknown_places(question, ctx.gazetteer) if ans is not None else ()
     if places and not names_places(ans, places, {d: doc.text for d, doc in ctx.documents.items()}):
         ans = None  # a figure about somewhere else is not an answer about 东京
@@ -31,6 +39,23 @@ def answer(question: str, ctx: QAContext) -> Answer:
         from kg.qa.generate import rewrite
         ans = rewrite(ans, ctx.generator)
     return ans
+
+
+def _compound(q: Question, asks: list[Question], ctx: QAContext) -> Answer:
+    """Each ask answered on its own and the answers joined (…；…), each with its citations; when one ask finds
+    nothing, the whole abstains and says which part is missing."""
+    parts: list[Answer] = []
+    for ask in asks:
+        ans, ranked, chunks = _route(ask, ctx)
+        if ans is None:
+            missing = abstain(ask, ctx, ranked, chunks)
+            return replace(missing, question=q.text, related=unique([*missing.related,
+                                                                       *(c for a in parts for c in a.citations)])[:4])
+        parts.append(ans)
+    return Answer(question=q.text, text="；".join(a.text for a in parts), abstained=False,
+                  citations=unique(c for a in parts for c in a.citations),
+                  figures=tuple(f for a in parts for f in a.figures), kind="text" if len(parts) > 1 else parts[0].kind,
+                  score=min(a.score for a in parts))
 
 
 def _route(q: Question, ctx: QAContext) -> tuple[Answer | None, list, list]:

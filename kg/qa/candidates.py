@@ -209,6 +209,19 @@ def cell_periods(parts: tuple[str, ...], corner: str, year: int | None, caption:
     return tuple(dict.fromkeys(out))
 
 
+_CUMULATIVE = re.compile(r"累计|自年初|年初至今|1-\d{1,2}月|1至\d{1,2}月")
+_MONTH_PERIOD = re.compile(r"^(\d{4}|\{y\})-(\d\d)$")
+
+
+def cumulative(periods: tuple[str, ...], words: str) -> tuple[str, ...]:
+    """A month of a cumulative series (累计, 自年初累计) stands for January to that month: 2024-06 -> 2024-01..06,
+    so 上半年 is answered by June's cumulative value, not March's."""
+    if not _CUMULATIVE.search(words):
+        return periods
+    return tuple(f"{m.group(1)}-01..{m.group(2)}" if (m := _MONTH_PERIOD.match(p)) and m.group(2) != "01" else p
+                 for p in periods)
+
+
 def region_of(parts: tuple[str, ...], gazetteer) -> str | None:
     for p in parts:
         r = gazetteer.region(p.strip())
@@ -248,7 +261,7 @@ def cell_candidates(t: Table, doc: Document, chunk_of, gazetteer, data_year: int
         out.append(Candidate(
             doc_id=doc.id, chunk_id=chunk_of(span), value=raw.rstrip("%").replace(",", ""), unit=unit, number=number,
             multiplier=mult, local=local, clause=local, sentence=caption, around=around,
-            periods=cell_periods(parts, corner, year, t.caption),
+            periods=cumulative(cell_periods(parts, corner, year, t.caption), local),
             region=region, region_stated=stated, evidence=span, value_span=(cell.start, cell.end), source="cell",
             measure="yoy" if re.search(r"同比|增长|增速", local) else "level", target=target,
             table_id=t.id, row=cell.row, headers=(cell.row_header, cell.col_header)))

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from kg.extract.numbers import find_periods, fold
+from kg.qa.candidates import cumulative
 from kg.qa.counts import cn_number
 from kg.qa.periods import fill_years
 from kg.qa.terms import ask_words, question_terms
@@ -16,6 +17,8 @@ _TABLE_REF = re.compile(r"(附录表|附表|图表|表)\s*(\d{1,3})")
 _TWO_DIGIT_YEAR = re.compile(r"(?<![\d.])(\d\d)(?=\s*年(?!代|期|内|来|以))")
 _BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.年/%])")
 _DOC_NO = re.compile(r"\d{1,4}号文?")
+# the whole reference (国办发〔2024〕52号文): masked from the indicator words, which it is not
+_DOC_REF = re.compile(r"(?:[\u4e00-\u9fff]{1,5}[发函字])?\s*[〔\[(（]?\s*(?:19|20)?\d{0,2}\s*[〕\])）]?\s*\d{1,4}号文?")
 
 _COMPARE = re.compile(r"(?:哪个|哪一个|哪家|哪年|哪一年|哪个月|哪月|哪个季度|哪季度|哪个省|哪个地区|哪里|谁|哪项|哪类|哪种|哪)"
                       r".{0,12}?(最|更|较|比较)(高|低|多|少|大|小|快|慢|强|弱)"
@@ -101,6 +104,7 @@ def find_table_ref(text: str) -> str | None:
 
 
 # 年初目标 / 年初定的目标 / 年初两会目标: when a target was set, not the period it is for
+_CUMULATIVE_ASK = re.compile(r"累计|截至|截止|前\d{1,2}个?月|1-\d{1,2}月|1至\d{1,2}月")
 _NOT_PERIOD = re.compile(r"[^，,。？?；;]{0,4}?(?:目标|预算|计划|预期|安排|部署)")
 
 
@@ -116,7 +120,10 @@ def _periods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
             found.append((m.start(), m.end(), m.group(1)))
             spans.append((m.start(), m.end()))
     found.sort()
-    return _most_specific(fill_years([t for _, _, t in found])), spans
+    periods = fill_years([t for _, _, t in found])
+    if _CUMULATIVE_ASK.search(text):  # 截至9月累计 / 1-9月: from January to that month
+        periods = list(dict.fromkeys(cumulative(tuple(periods), "累计")))
+    return _most_specific(periods), spans
 
 
 _SPLIT_ASK = re.compile(r"怎么分|如何分|怎么划分|如何划分|各占|分配比例|划分比例")
@@ -169,6 +176,7 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     t = prepare(question)
     masked: list[tuple[int, int]] = [m.span() for m in _COMPARATIVE.finditer(t)]
     masked += [m.span() for m in _LIST.finditer(t)]
+    masked += [m.span() for m in _DOC_REF.finditer(t)]
     regions = []
     for s, e, r in gazetteer.find_regions(t):
         masked.append((s, e))

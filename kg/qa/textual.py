@@ -15,7 +15,7 @@ from kg.types import Answer, Chunk
 MAX_TEXT = 190  # the scorer allows 200 characters for a text answer
 _CLAUSE = re.compile(r"[，,；;：:]")
 _DEFINING = ("是", "指", "即", "为", "是指", "就是")
-_HOW = re.compile(r"如何|怎么|怎样|哪些(?:措施|举措|方式|做法)")
+_HOW = re.compile(r"如何|怎么|怎样|哪些(?:措施|举措|方式|做法)|干什么|做什么|干嘛|作用|目的|用途|用来|用于什么")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|\d{4}[/-]\d{1,2}")
 _FACETS = re.compile(r"(?:对比|比较|区别|相比)(?:一下)?(.+)$")
 _FACET_NOISE = re.compile(r"的(?:做法|口径|规定|政策|要求|情况|变化)$|之后$|以来$")
