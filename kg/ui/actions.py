@@ -18,11 +18,10 @@ EXPORTS = {"Turtle": ("ttl", "text/turtle"), "N-Triples": ("nt", "application/n-
 WARM_QUESTION = "2024年地区生产总值是多少？"
 
 
-def how_to_build(kb: Path) -> str:
+def how_to_build(kb: Path, lang: str = "zh") -> str:
     """The message shown instead of a traceback when there is no knowledge base."""
-    return (f"No knowledge base at `{kb}` yet. Build one from the bundled reports with\n\n"
-            f"```bash\nbash scripts/start.sh\n```\n\nor\n\n```bash\n.venv/bin/kg ingest --kb {kb} data/corpus\n```\n\n"
-            "then reload this page (or enter another knowledge base directory in the sidebar).")
+    from kg.ui.i18n import tr
+    return tr(lang, "kb.missing", kb=kb)
 
 
 def resolve_kb(text: str, base: Path) -> Path:
