@@ -21,11 +21,17 @@ from kg.ui import actions
 from kg.ui import entities as ev
 from kg.ui import passage as pv
 from kg.ui import sparql as sv
-from kg.ui.i18n import LANGUAGES, label, language, translator
+from kg.ui.i18n import LANGUAGES, label, language, translator, widget_css
 from kg.ui.understood import understand, understood_line
 
 ROOT = Path(__file__).resolve().parent
 PAGES = ("chat", "entities", "documents", "export")
+# Less empty space above the page title (a laptop screen shows the graph without scrolling); short table
+# columns (year, region, counts) on one line, long titles wrap.
+LAYOUT_CSS = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.5rem}
+[data-testid="stTable"] td:nth-child(n+3), [data-testid="stTable"] th:nth-child(n+3) {white-space: nowrap}
+</style>"""
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -160,8 +166,9 @@ def entities_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
     docs = {d: store.document(d) for d in {f.doc_id for f in view.figures}}
     titles = {d: x.title for d, x in docs.items()}
     units = ev.inherited_units(view.figures, {t.id: t for d in docs for t in store.tables(d)})
+    cards = pv.passage_cards(view.passages, (e.label, *e.aliases), lang)
     figs, chart, graph, passages = st.tabs([T("ent.tab_figures", n=len(view.figures)), T("ent.tab_chart"),
-                                            T("ent.tab_graph"), T("ent.tab_passages", n=len(view.passages))])
+                                            T("ent.tab_graph"), T("ent.tab_passages", n=len(cards))])
     with figs:
         if not view.figures:
             st.info(T("ent.no_figures"))
@@ -181,15 +188,15 @@ def entities_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
             s = series[st.selectbox(T("ent.indicator"), range(len(series)), key=f"series-{e.id}",
                                     format_func=lambda k: T("ent.series", label=series[k].label, n=len(
                                         series[k].points), gran=label(lang, "gran", series[k].granularity)))]
-            x, y = T("ent.axis_period"), s.label
+            x, y = T("ent.axis_period"), T("ent.axis_value", unit=s.unit) if s.unit else T("ent.axis_plain")
             data = {x: [p for p, _ in s.points], y: [v for _, v in s.points]}
             (st.bar_chart if s.granularity == "year" else st.line_chart)(data, x=x, y=y, x_label=x, y_label=y)
             st.dataframe(pv.figure_rows(s.figures, titles, units, lang), hide_index=True)
     with graph:
         neighbourhood(view, lang)
     with passages:
-        for j, c in enumerate(view.passages, 1):
-            show_card(pv.citation_card(c, number=j, terms=(e.label, *e.aliases), lang=lang), expanded=j == 1)
+        for card in cards:  # collapsed: each heading quotes its passage where it names the entity
+            show_card(card)
 
 
 def neighbourhood(view, lang: str) -> None:
@@ -217,8 +224,7 @@ def documents_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
              T("doc.region"): d.region or "", T("doc.chars"): d.chars, T("doc.chunks"): d.chunks,
              T("doc.tables"): d.tables, T("doc.pages"): d.pages or "", T("doc.file"): Path(d.source).name}
             for d in docs]
-    st.dataframe(rows, hide_index=True, column_config={T("doc.title"): st.column_config.TextColumn(width="large"),
-                                                       T("doc.file"): st.column_config.TextColumn(width="medium")})
+    st.table(rows, hide_index=True)  # a static table wraps long titles instead of cutting columns off
     st.subheader(T("doc.add"))
     upload = st.file_uploader(T("doc.upload"), type=list(actions.UPLOAD_SUFFIXES), key="upload")
     if upload is not None and st.button(T("doc.ingest"), type="primary"):
@@ -305,6 +311,7 @@ def main() -> None:
     st.set_page_config(page_title="PolicyKG", page_icon="📑", layout="wide")
     lang = language(st.session_state.get("lang") or st.query_params.get("lang"))
     T = translator(lang)
+    st.html(LAYOUT_CSS + widget_css(lang))
     wanted = st.query_params.get("page")
     with st.sidebar:
         st.title(T("app.title"))

@@ -182,7 +182,7 @@ def test_sparql_gives_rows_and_errors_as_messages(kb_dir, monkeypatch):
 def test_documents_page_lists_reports(kb_dir, monkeypatch):
     at = app(kb_dir, monkeypatch, page="documents")
     no_trouble(at)
-    docs = at.dataframe[0].value
+    docs = at.table[0].value
     assert sorted(docs["标题"]) == ["山西省金融运行报告（2025）", "辽宁省金融运行报告（2025）"]
     assert list(docs.columns) == ["标题", "发布机构", "年份", "地区", "字数", "段落数", "表格数", "页数", "文件"]
     assert not docs.isna().any().any() and "None" not in docs.to_string(), "empty cells are empty, not None"
@@ -208,7 +208,7 @@ def test_upload_then_remove_a_report(own_kb, monkeypatch):
     next(b for b in at.button if b.label == "导入").click().run()
     no_trouble(at)
     assert "jilin.txt：已导入" in at.success[0].value
-    assert len(at.dataframe[0].value) == 3
+    assert len(at.table[0].value) == 3
     (new,) = set(kb_state(own_kb)[0]) - set(before)
     at.selectbox(key="remove_pick").set_value(new).run()
     next(b for b in at.button if b.label == "删除…").click().run()
@@ -216,7 +216,7 @@ def test_upload_then_remove_a_report(own_kb, monkeypatch):
     next(b for b in at.button if b.label == "确认删除").click().run()
     no_trouble(at)
     assert at.success[0].value.startswith("已删除 吉林省金融运行报告")
-    assert new not in kb_state(own_kb)[0] and len(at.dataframe[0].value) == 2
+    assert new not in kb_state(own_kb)[0] and len(at.table[0].value) == 2
 
 
 def test_missing_kb_says_how_to_build_one(tmp_path, monkeypatch):

@@ -155,7 +155,7 @@ def graph_html(view: EntityView, height: int = 460, limit: int = 30, lang: str =
     colour = TYPE_COLOURS.get(e.type, "#6b7280")
     net.add_node(e.id, label=_safe(e.label), title=_safe(f"{e.label}（{label(lang, 'type', e.type)}）"),
                  shape="box", color=colour, x=0, y=0, fixed=True, borderWidth=2, margin=12,
-                 font={"size": 26, "color": "#ffffff", "strokeWidth": 0, "face": "sans-serif"})
+                 font={"size": 30, "color": "#ffffff", "strokeWidth": 0, "face": "sans-serif"})
     top = max((n.weight for n in view.neighbours[:limit]), default=1.0) or 1.0
     for n in view.neighbours[:limit]:
         o = n.entity

@@ -56,7 +56,8 @@ _ZH: dict[str, str] = {
     "ent.tab_passages": "原文段落（{n}）",
     "ent.no_figures": "该实体没有关联的数据。", "ent.select_row": "点选一行，查看该数据出处的原文段落。",
     "ent.no_series": "该实体没有哪项指标有两个及以上时期的数据。", "ent.indicator": "指标",
-    "ent.series": "{label}（{n} 个{gran}）", "ent.axis_period": "时期",
+    "ent.series": "{label}（{n} 个{gran}）", "ent.axis_period": "时期", "ent.axis_value": "数值（{unit}）",
+    "ent.axis_plain": "数值",
     "ent.col_neighbour": "关联实体", "ent.col_type": "类型", "ent.col_relation": "关系", "ent.col_weight": "关联强度",
     "ent.no_neighbours": "该实体没有关联实体。",
     "ent.not_found": "没有名为“{name}”的实体{hint}", "ent.near": "（是否要找：{near}？）",
@@ -137,7 +138,8 @@ _EN: dict[str, str] = {
     "ent.no_figures": "No figures are attached to this entity.",
     "ent.select_row": "Select a row to see the passage behind the figure.",
     "ent.no_series": "No indicator of this entity has values for two or more periods.", "ent.indicator": "Indicator",
-    "ent.series": "{label} ({n} {gran}s)", "ent.axis_period": "period",
+    "ent.series": "{label} ({n} {gran}s)", "ent.axis_period": "period", "ent.axis_value": "value ({unit})",
+    "ent.axis_plain": "value",
     "ent.col_neighbour": "neighbour", "ent.col_type": "type", "ent.col_relation": "relation",
     "ent.col_weight": "weight", "ent.no_neighbours": "This entity has no neighbours.",
     "ent.not_found": "No entity named “{name}”{hint}", "ent.near": " (did you mean {near}?)",
@@ -171,6 +173,25 @@ _EN: dict[str, str] = {
 CATALOGUE: dict[str, dict[str, str]] = {"zh": _ZH, "en": _EN}
 
 
+# Streamlit writes a few words of its own (the file uploader's button and limits); in Chinese they are replaced
+# through CSS, the only hook it offers.
+_WIDGET_CSS = {"zh": """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
+  {content: "选择文件"; font-size: 0.875rem}
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after
+  {content: "拖放到此处或点击选择 · 单个文件不超过 200MB · TXT、MD、PDF"; font-size: 0.875rem}
+[data-testid="stStatusWidget"] button p, [data-testid="stStatusWidget"] label {font-size: 0}
+[data-testid="stStatusWidget"] button p::after {content: "停止"; font-size: 0.875rem}
+</style>"""}
+
+
+def widget_css(lang: str) -> str:
+    """A <style> block that puts Streamlit's own widget words in `lang` ('' when they already are)."""
+    return _WIDGET_CSS.get(language(lang), "")
+
+
 def language(code: str | None) -> str:
     """A supported language code; anything else is the default (Chinese)."""
     return code if code in CATALOGUE else DEFAULT
@@ -192,4 +213,8 @@ def translator(lang: str) -> Callable[..., str]:
 
 def label(lang: str, prefix: str, name: str) -> str:
     """A vocabulary word (type.region, rel.coOccurs) in `lang`, or the name itself when it has none."""
-    return CATALOGUE[language(lang)].get(f"{prefix}.{name}") or _ZH.get(f"{prefix}.{name}") or name
+    key = f"{prefix}.{name}"
+    for words in (CATALOGUE[language(lang)], _ZH):
+        if key in words:
+            return words[key]  # may be '' on purpose: a plain value (level) needs no word
+    return name

@@ -69,8 +69,26 @@ def location(c: Citation, lang: str = "zh") -> str:
     return " · ".join(bits)
 
 
+def passage_cards(citations: Iterable[Citation], terms: Iterable[str], lang: str = "zh") -> list[Card]:
+    """An entity's passages as cards, each chunk once, each heading quoting the passage at a mention no
+    earlier card already quotes (overlapping chunks would otherwise read the same)."""
+    terms = tuple(terms)
+    seen_chunks: set[tuple[str, str]] = set()
+    quotes: set[str] = set()
+    cards: list[Card] = []
+    for c in citations:
+        if (c.doc_id, c.chunk_id) in seen_chunks:
+            continue
+        seen_chunks.add((c.doc_id, c.chunk_id))
+        starts = [s for s, _ in term_spans(c.text, terms)] or [0]
+        at = next((s for s in starts if snippet(c.text, at=s) not in quotes), starts[0])
+        quotes.add(snippet(c.text, at=at))
+        cards.append(citation_card(c, number=len(cards) + 1, terms=terms, lang=lang, quote_at=at))
+    return cards
+
+
 def citation_card(c: Citation, chunks: Mapping[str, Chunk] | None = None, number: int | None = None,
-                  terms: Iterable[str] = (), lang: str = "zh") -> Card:
+                  terms: Iterable[str] = (), lang: str = "zh", quote_at: int | None = None) -> Card:
     """The cited span inside the chunk it comes from (the span marked), or the span alone.
     With `terms`, those words are marked instead (an entity's mentions in a passage)."""
     chunk = (chunks or {}).get(c.chunk_id)
@@ -79,19 +97,24 @@ def citation_card(c: Citation, chunks: Mapping[str, Chunk] | None = None, number
         text, spans = chunk.text, [(c.start - chunk.start, c.end - chunk.start)]
     else:
         text, spans = c.text, [(0, len(c.text))]
-    if terms:
-        spans = term_spans(text, terms) or spans
+    quote = snippet(c.text)
+    if terms and (found := term_spans(text, terms)):
+        spans = found
+        # the passage where it names the entity, not its first line
+        quote = snippet(text, at=found[0][0] if quote_at is None else quote_at)
     head = f"[{number}] {c.title}" if number is not None else c.title
     if c.section:  # cards from one report differ by where they are, not by their title
         head = f"{head} › {c.section[-1]}"
-    head = f"{head} · {snippet(c.text)}"
+    head = f"{head} · {quote}"
     return Card(heading=head, location=location(c, lang), html=highlight_html(text, spans))
 
 
-def snippet(text: str, n: int = 28) -> str:
-    """The start of a passage on one line, for a collapsed card's heading."""
-    flat = "".join(text.split())
-    return flat if len(flat) <= n else flat[:n] + "…"
+def snippet(text: str, n: int = 28, at: int = 0) -> str:
+    """A passage on one line from a little before offset `at` (its start by default), for a card's heading."""
+    start = max(0, at - 6)
+    flat = "".join(text[start:].split())
+    lead = "…" if start else ""
+    return lead + (flat if len(flat) <= n else flat[:n] + "…")
 
 
 def figure_label(f: Figure) -> str:
