@@ -219,6 +219,19 @@ def test_upload_then_remove_a_report(own_kb, monkeypatch):
     assert new not in kb_state(own_kb)[0] and len(at.table[0].value) == 2
 
 
+def test_a_very_long_chinese_file_name_is_shortened_not_a_traceback(own_kb, monkeypatch):
+    from kg.ui.actions import fit_name
+    name = "吉林省" * 33 + ".txt"  # 99 characters before the suffix: 297 bytes, over the 255 a name may have
+    assert fit_name(name).endswith("….txt") and len(fit_name(name).encode()) <= 200
+    assert fit_name("短.txt") == "短.txt"
+    at = app(own_kb, monkeypatch, page="documents")
+    report = "吉林省金融运行报告（2025）\n\n一、经济运行情况\n\n2024 年，吉林省旅游收入 5000 亿元，同比增长 10.0%。\n"
+    at.file_uploader[0].set_value((name, report.encode("utf-8"), "text/plain")).run()
+    next(b for b in at.button if b.label == "导入").click().run()
+    no_trouble(at)
+    assert "已导入" in at.success[0].value and len(at.table[0].value) == 3
+
+
 def test_missing_kb_says_how_to_build_one(tmp_path, monkeypatch):
     at = app(tmp_path / "nothing-here", monkeypatch)
     assert not at.exception and not at.error

@@ -52,10 +52,14 @@ def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
         raise InputError(fname, "the file is empty")
     if not kb_exists(kb_dir):
         raise StoreError(f"no knowledge base at {kb_dir}: run `kg ingest` first")
+    fname = fit_name(fname)
     tmp = Path(tempfile.mkdtemp(prefix="upload-", dir=kb_dir))
     try:
         path = tmp / fname
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as err:  # a name the filesystem refuses, a full disk: one message, nothing stored
+            raise InputError(fname, f"cannot save the upload ({err.strerror or err})") from err
         with KnowledgeBase.open(kb_dir) as kb:
             report = service.ingest(kb, [path], settings, progress)
     finally:
@@ -64,6 +68,18 @@ def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
         _, reason = report.errors[0]
         raise InputError(fname, reason)
     return report
+
+
+def fit_name(name: str, limit: int = 200) -> str:
+    """The file name shortened (keeping its suffix) to at most `limit` UTF-8 bytes: a 99-character Chinese
+    name is 297 bytes, more than most filesystems allow (255)."""
+    if len(name.encode()) <= limit:
+        return name
+    p = Path(name)
+    stem = p.stem
+    while stem and len((stem + "…" + p.suffix).encode()) > limit:
+        stem = stem[:-1]
+    return stem + "…" + p.suffix
 
 
 def remove_document(kb_dir: Path, doc_id: str, settings):
