@@ -51,7 +51,12 @@ def qa_context(kb: Path, gen: int, lang: str):
     loader = qa_loader(str(kb), gen)
     if not loader.done:
         with st.spinner(translator(lang)("kb.loading")):
-            loader.result(timeout=600)
+            try:
+                loader.result(timeout=600)
+            except KgError:
+                if not loader.done:  # still loading, not failed: say so in the reader's language
+                    raise KgError(translator(lang)("kb.still_loading", s=600)) from None
+                raise
     try:
         return loader.result()
     except BaseException:
