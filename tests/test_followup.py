@@ -58,6 +58,13 @@ def test_self_contained_questions_are_unchanged(gaz, new):
     assert resolve_followup(TOURISM, new, gaz) == new
 
 
+def test_an_ambiguous_follow_up_is_left_alone(gaz):
+    """Two regions or two periods in the previous question: which one the follow-up replaces is a guess."""
+    assert resolve_followup("2024年辽宁和山西存款余额差多少？", "那吉林呢？", gaz) == "那吉林呢？"
+    assert resolve_followup("辽宁2023年和2024年旅游收入分别是多少？", "2022年呢？", gaz) == "2022年呢？"
+    assert resolve_followup("2024年辽宁和山西存款余额差多少？", "2023年呢？", gaz) == "2023年辽宁和山西存款余额差多少？"
+
+
 def test_no_previous_question_leaves_the_follow_up_alone(gaz):
     assert resolve_followup("", "那山西呢？", gaz) == "那山西呢？"
     assert resolve_followup(TOURISM, "   ", gaz) == "   "

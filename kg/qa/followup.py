@@ -50,6 +50,10 @@ def resolve_followup(previous_question: str, new: str, gazetteer) -> str:
         return new  # says more than a region, period or measure: a question of its own
     if not (regions or periods or local or rest or _MEASURE.search(core)):
         return new
+    if (regions or local) and len({r.name for _, _, r in gazetteer.find_regions(prev)}) > 1:
+        return new  # 辽宁比山西多多少 -> 那吉林呢: which of the two it replaces is anyone's guess
+    if periods and len({p.template for p in find_periods(prev) if not is_baseline(prev, p)}) > 1:
+        return new
     out = prev
     measure = next((m.group() for m in _MEASURE.finditer(core)), None)
     if rest:
