@@ -2,7 +2,7 @@
 
 Run: `.venv/bin/streamlit run app.py` (the knowledge base comes from the sidebar, default $POLICYKG_KB or data/kb).
 A thin script: every action is a library call (kg.service, kg.qa, kg.browse, kg.graph.export, kg.graph.sparql); the display
-data comes from kg.ui.
+data comes from kg.ui, every word from kg.ui.i18n (Chinese, or English with ?lang=en or the sidebar switch).
 """
 from __future__ import annotations
 
@@ -14,16 +14,24 @@ import streamlit as st
 
 from kg.browse import citation_for, entity_view, list_entities
 from kg.config import Settings
-from kg.errors import InputError, KgError
+from kg.errors import InputError, KgError, UsageError
 from kg.kb.store import KnowledgeBase
 from kg.types import ENTITY_TYPES
 from kg.ui import actions
 from kg.ui import entities as ev
 from kg.ui import passage as pv
 from kg.ui import sparql as sv
+from kg.ui.i18n import LANGUAGES, label, language, translator, widget_css
+from kg.ui.understood import understand, understood_line
 
 ROOT = Path(__file__).resolve().parent
-PAGES = ("Chat", "Entities", "Documents", "Export & SPARQL")
+PAGES = ("chat", "entities", "documents", "export")
+# Less empty space above the page title (a laptop screen shows the graph without scrolling); short table
+# columns (year, region, counts) on one line, long titles wrap.
+LAYOUT_CSS = """<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.5rem}
+[data-testid="stTable"] td:nth-child(n+3), [data-testid="stTable"] th:nth-child(n+3) {white-space: nowrap}
+</style>"""
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -39,11 +47,16 @@ def graph_store(kb: str, generation: int):
         return open_graph(k)
 
 
-def qa_context(kb: Path, gen: int):
+def qa_context(kb: Path, gen: int, lang: str):
     loader = qa_loader(str(kb), gen)
     if not loader.done:
-        with st.spinner("Loading the search indexes and the embedding model (once per knowledge base)…"):
-            loader.result(timeout=600)
+        with st.spinner(translator(lang)("kb.loading")):
+            try:
+                loader.result(timeout=600)
+            except KgError:
+                if not loader.done:  # still loading, not failed: say so in the reader's language
+                    raise KgError(translator(lang)("kb.still_loading", s=600)) from None
+                raise
     try:
         return loader.result()
     except BaseException:
@@ -57,161 +70,214 @@ def show_card(card: pv.Card, expanded: bool = False) -> None:
         st.html(card.html)
 
 
-def show_answer(a, i: int, chunks, titles) -> None:
+def understood_caption(question: str, gazetteer, lang: str) -> str:
+    """The "what I understood" line; question analysis is the QA's own, so a failure there only drops the line."""
+    try:
+        return understood_line(understand(question, gazetteer), lang)
+    except Exception:  # noqa: BLE001 - an explanation line must never take the answer down with it
+        return ""
+
+
+def show_answer(a, i: int, ctx, titles, lang: str) -> None:
+    T = translator(lang)
+    asked = st.session_state.get("asked", {}).get(i)
     with st.chat_message("user"):
-        st.text(a.question)
+        st.text(asked or a.question)
+        if asked:
+            st.caption(pv.md_escape(T("chat.followup", q=a.question)))
     with st.chat_message("assistant"):
-        st.caption(pv.answer_heading(a))
+        st.caption(pv.answer_heading(a, lang))
         if a.abstained:
             st.warning(a.text)
         else:
             st.html(pv.answer_html(a.text))
+        if line := understood_caption(a.question, ctx.gazetteer, lang):
+            st.caption(pv.md_escape(line))
         for j, c in enumerate(a.citations, 1):
-            show_card(pv.citation_card(c, chunks, j), expanded=j == 1)
+            show_card(pv.citation_card(c, ctx.chunks, j, lang=lang), expanded=j == 1)
         if a.figures:
-            st.caption("Figures used")
-            st.dataframe(pv.figure_rows(a.figures, titles), hide_index=True)
+            st.caption(T("chat.figures"))
+            st.dataframe(pv.figure_rows(a.figures, titles, lang=lang), hide_index=True)
         if a.related:
-            st.caption("Related passages (none of them answers the question)" if a.abstained else "Related passages")
+            st.caption(T("chat.related_none") if a.abstained else T("chat.related"))
             for j, c in enumerate(a.related, 1):
-                show_card(pv.citation_card(c, chunks, j))
-        with st.expander("Copy as JSON"):
+                show_card(pv.citation_card(c, ctx.chunks, j, lang=lang))
+        with st.expander(T("chat.json")):
             text = pv.answer_json(a)
             st.code(text, language="json")
-            st.download_button("Download JSON", text, file_name=f"answer-{i + 1}.json", mime="application/json",
+            st.download_button(T("chat.download"), text, file_name=f"answer-{i + 1}.json", mime="application/json",
                                key=f"answer-json-{i}", on_click="ignore")
 
 
-def chat_page(kb: Path, store: KnowledgeBase, gen: int) -> None:
+def chat_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
     from kg.qa import answer
+    from kg.qa.followup import resolve_followup
+    T = translator(lang)
     history = st.session_state.setdefault("chat", [])
-    question = st.chat_input("Ask about the reports, e.g. 2024年辽宁省旅游收入是多少？")
+    asked = st.session_state.setdefault("asked", {})  # answer index -> the follow-up as typed
+    question = st.chat_input(T("chat.placeholder"))
     if not history and not question:
-        st.info("Ask a question about the ingested reports. Every answer quotes the passages it rests on.")
+        st.info(T("chat.intro"))
     if question and question.strip():
-        ctx = qa_context(kb, gen)
-        with st.spinner("Searching the reports…"):
-            history.append(answer(question.strip(), ctx))
+        ctx = qa_context(kb, gen, lang)
+        typed = question.strip()
+        full = resolve_followup(history[-1].question, typed, ctx.gazetteer) if history else typed
+        with st.spinner(T("chat.searching")):
+            history.append(answer(full, ctx))
+        if full != typed:
+            asked[len(history) - 1] = typed
     if history:
-        ctx = qa_context(kb, gen)
+        ctx = qa_context(kb, gen, lang)
         titles = {d.id: d.title for d in ctx.documents.values()}
         for i, a in enumerate(history):
-            show_answer(a, i, ctx.chunks, titles)
+            show_answer(a, i, ctx, titles, lang)
 
 
-def pick_entity(store: KnowledgeBase) -> str | None:
+def pick_entity(store: KnowledgeBase, lang: str) -> str | None:
+    T = translator(lang)
     left, mid, right = st.columns([1, 3, 2])
-    kind = left.selectbox("Type", ["all", *ENTITY_TYPES], key="entity_type")
+    kind = left.selectbox(T("ent.type"), ["all", *ENTITY_TYPES], key="entity_type",
+                          format_func=lambda k: T("ent.all") if k == "all" else label(lang, "type", k))
     rows = list_entities(store, None if kind == "all" else kind)
-    typed = right.text_input("…or type a name or alias", key="entity_name", placeholder="辽宁省, 专项债 …")
+    typed = right.text_input(T("ent.typed"), key="entity_name", placeholder=T("ent.typed_ph"))
     if typed.strip():
         return typed.strip()
     if not rows:
-        st.info("No entities of this type in the knowledge base.")
+        st.info(T("ent.none"))
         return None
     wanted = st.query_params.get("entity")
     labels = [r.entity.label for r in rows]
     index = labels.index(wanted) if wanted in labels else 0
-    i = mid.selectbox("Entity (type to search)", range(len(rows)), index=index, key=f"entity_pick_{kind}",
-                      format_func=lambda k: ev.entity_choice(rows[k]))
+    i = mid.selectbox(T("ent.pick"), range(len(rows)), index=index, key=f"entity_pick_{kind}",
+                      format_func=lambda k: ev.entity_choice(rows[k], lang))
     return rows[i].entity.label
 
 
-def entities_page(kb: Path, store: KnowledgeBase, gen: int) -> None:
-    name = pick_entity(store)
+def entities_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
+    T = translator(lang)
+    name = pick_entity(store, lang)
     if name is None:
         return
-    view = entity_view(store, name)
+    try:
+        view = entity_view(store, name)
+    except UsageError:
+        near = [r.entity.label for r in list_entities(store) if name in r.entity.label][:5]
+        st.error(T("ent.not_found", name=name, hint=T("ent.near", near="、".join(near)) if near else ""))
+        return
     e = view.entity
     st.subheader(e.label)
-    st.caption(pv.md_escape(" · ".join(x for x in (e.type, e.code or "", "aliases: " + "、".join(e.aliases)
-                                                    if e.aliases else "no aliases") if x)))
+    aliases = T("ent.aliases", a="、".join(e.aliases)) if e.aliases else T("ent.no_aliases")
+    st.caption(pv.md_escape(" · ".join(x for x in (label(lang, "type", e.type), e.code or "", aliases) if x)))
     docs = {d: store.document(d) for d in {f.doc_id for f in view.figures}}
-    figs, chart, graph, passages = st.tabs([f"Figures ({len(view.figures)})", "Over time", "Neighbourhood",
-                                            f"Passages ({len(view.passages)})"])
+    titles = {d: x.title for d, x in docs.items()}
+    units = ev.inherited_units(view.figures, {t.id: t for d in docs for t in store.tables(d)})
+    cards = pv.passage_cards(view.passages, (e.label, *e.aliases), lang)
+    figs, chart, graph, passages = st.tabs([T("ent.tab_figures", n=len(view.figures)), T("ent.tab_chart"),
+                                            T("ent.tab_graph"), T("ent.tab_passages", n=len(cards))])
     with figs:
         if not view.figures:
-            st.info("No figures are attached to this entity.")
+            st.info(T("ent.no_figures"))
         else:
-            st.caption("Select a row to see the passage behind the figure.")
-            rows = pv.figure_rows(view.figures, {d: x.title for d, x in docs.items()})
-            event = st.dataframe(rows, hide_index=True, on_select="rerun", selection_mode="single-row",
-                                 key=f"figures-{e.id}")
+            st.caption(T("ent.select_row"))
+            event = st.dataframe(pv.figure_rows(view.figures, titles, units, lang), hide_index=True,
+                                 on_select="rerun", selection_mode="single-row", key=f"figures-{e.id}")
             for r in [r for r in event.selection.rows if r < len(view.figures)][:1]:
                 f = view.figures[r]
-                show_card(pv.figure_card(citation_for(store, f.doc_id, f.chunk_id, f.start, f.end), f), True)
+                cite = citation_for(store, f.doc_id, f.chunk_id, f.start, f.end)
+                show_card(pv.figure_card(cite, f, pv.figure_unit(f, units), lang), True)
     with chart:
-        series = ev.series(view.figures, {d: x.text for d, x in docs.items()})
+        series = ev.series(view.figures, {d: x.text for d, x in docs.items()}, units=units)
         if not series:
-            st.info("No indicator of this entity has values for two or more periods.")
+            st.info(T("ent.no_series"))
         else:
-            s = series[st.selectbox("Indicator", range(len(series)), key=f"series-{e.id}",
-                                    format_func=lambda k: f"{series[k].label} — {len(series[k].points)} "
-                                                          f"{series[k].granularity}s")]
-            data = {"period": [p for p, _ in s.points], s.label: [v for _, v in s.points]}
-            (st.bar_chart if s.granularity == "year" else st.line_chart)(data, x="period", y=s.label)
-            st.dataframe(pv.figure_rows(s.figures, {d: x.title for d, x in docs.items()}), hide_index=True)
+            s = series[st.selectbox(T("ent.indicator"), range(len(series)), key=f"series-{e.id}",
+                                    format_func=lambda k: T("ent.series", label=series[k].label, n=len(
+                                        series[k].points), gran=label(lang, "gran", series[k].granularity)))]
+            x, y = T("ent.axis_period"), T("ent.axis_value", unit=s.unit) if s.unit else T("ent.axis_plain")
+            data = {x: [p for p, _ in s.points], y: [v for _, v in s.points]}
+            (st.bar_chart if s.granularity == "year" else st.line_chart)(data, x=x, y=y, x_label=x, y_label=y)
+            st.dataframe(pv.figure_rows(s.figures, titles, units, lang), hide_index=True)
     with graph:
-        if view.neighbours:
-            st.html(ev.legend_html())
-            html = ev.graph_html(view)
-            if hasattr(st, "iframe"):  # streamlit >= 1.5x; components.v1.html is deprecated there
-                st.iframe(html, height=480)
-            else:
-                import streamlit.components.v1 as components
-                components.html(html, height=480)
-        st.dataframe([{"neighbour": n.entity.label, "type": n.entity.type, "relation": n.predicate,
-                       "weight": n.weight} for n in view.neighbours], hide_index=True)
+        neighbourhood(view, lang)
     with passages:
-        for j, c in enumerate(view.passages, 1):
-            show_card(pv.citation_card(c, number=j, terms=(e.label, *e.aliases)), expanded=j == 1)
+        for card in cards:  # collapsed: each heading quotes its passage where it names the entity
+            show_card(card)
 
 
-def documents_page(kb: Path, store: KnowledgeBase, gen: int) -> None:
+def neighbourhood(view, lang: str) -> None:
+    T = translator(lang)
+    if not view.neighbours:
+        st.info(T("ent.no_neighbours"))
+        return
+    st.html(ev.legend_html(lang))
+    html = ev.graph_html(view, lang=lang)
+    if hasattr(st, "iframe"):  # streamlit >= 1.5x; components.v1.html is deprecated there
+        st.iframe(html, height=480)
+    else:
+        import streamlit.components.v1 as components
+        components.html(html, height=480)
+    st.dataframe([{T("ent.col_neighbour"): n.entity.label, T("ent.col_type"): label(lang, "type", n.entity.type),
+                   T("ent.col_relation"): label(lang, "rel", n.predicate), T("ent.col_weight"): round(n.weight, 2)}
+                  for n in view.neighbours], hide_index=True)
+
+
+def documents_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
+    T = translator(lang)
     settings = Settings(kb=kb)
     docs = store.documents()
-    st.dataframe([{"id": d.id, "title": d.title, "issuer": d.issuer, "year": d.year, "region": d.region,
-                   "characters": d.chars, "chunks": d.chunks, "tables": d.tables, "pages": d.pages,
-                   "file": d.source} for d in docs], hide_index=True)
-    st.subheader("Add a report")
-    upload = st.file_uploader("A .txt, .md or .pdf report", type=list(actions.UPLOAD_SUFFIXES), key="upload")
-    if upload is not None and st.button("Ingest", type="primary"):
-        bar = st.progress(0.0, text="starting…")
+    rows = [{T("doc.title"): d.title, T("doc.issuer"): d.issuer or "", T("doc.year"): "" if d.year is None else str(d.year),
+             T("doc.region"): d.region or "", T("doc.chars"): d.chars, T("doc.chunks"): d.chunks,
+             T("doc.tables"): d.tables, T("doc.pages"): d.pages or "", T("doc.file"): Path(d.source).name}
+            for d in docs]
+    st.table(rows, hide_index=True)  # a static table wraps long titles instead of cutting columns off
+    st.subheader(T("doc.add"))
+    upload = st.file_uploader(T("doc.upload"), type=list(actions.UPLOAD_SUFFIXES), key="upload")
+    if upload is not None and st.button(T("doc.ingest"), type="primary"):
+        ingest_upload(kb, upload, settings, lang)
+    st.subheader(T("doc.remove"))
+    if docs:
+        remove_report(kb, docs, settings, lang)
 
-        def progress(label: str, done: int, total: int) -> None:
-            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{label or 'indexing'} {done}/{total}")
-        try:
-            rep = actions.ingest_upload(kb, upload.name, upload.getvalue(), settings, progress)
-        except KgError as err:
-            bar.empty()
-            if isinstance(err, InputError):  # the file was refused before anything was stored
-                st.error(f"Could not ingest {upload.name}: {err.reason}. The knowledge base is unchanged.")
-            else:
-                st.error(f"Ingesting {upload.name} failed: {err}")
+
+def ingest_upload(kb: Path, upload, settings, lang: str) -> None:
+    T = translator(lang)
+    bar = st.progress(0.0, text=T("doc.starting"))
+
+    def progress(step: str, done: int, total: int) -> None:
+        what = T("doc.embedding") if step == "embedding" else step or T("doc.indexing")
+        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{what} {done}/{total}")
+    try:
+        rep = actions.ingest_upload(kb, upload.name, upload.getvalue(), settings, progress)
+    except KgError as err:
+        bar.empty()
+        if isinstance(err, InputError):  # the file was refused before anything was stored
+            st.error(T("doc.refused", name=upload.name, reason=err.reason))
         else:
-            verb = "unchanged (already ingested)" if rep.unchanged else "replaced" if rep.replaced else "ingested"
-            st.session_state["flash"] = f"{upload.name}: {verb}."
-            st.rerun()
-    st.subheader("Remove a report")
-    if not docs:
+            st.error(T("doc.failed", name=upload.name, err=err))
         return
-    labels = {d.id: f"{d.title} ({d.source})" for d in docs}
-    doc_id = st.selectbox("Report", list(labels), format_func=labels.get, key="remove_pick")
-    pending = st.session_state.get("confirm_remove")
-    if pending != doc_id:
-        if st.button("Remove…"):
+    verb = T("doc.unchanged") if rep.unchanged else T("doc.replaced") if rep.replaced else T("doc.ingested")
+    st.session_state["flash"] = T("doc.flash", name=upload.name, verb=verb)
+    st.rerun()
+
+
+def remove_report(kb: Path, docs, settings, lang: str) -> None:
+    T = translator(lang)
+    labels = {d.id: f"{d.title}（{Path(d.source).name}）" for d in docs}
+    doc_id = st.selectbox(T("doc.report"), list(labels), format_func=labels.get, key="remove_pick")
+    if st.session_state.get("confirm_remove") != doc_id:
+        if st.button(T("doc.remove_btn")):
             st.session_state["confirm_remove"] = doc_id
             st.rerun()
         return
-    st.warning(f"Remove {labels[doc_id]} and everything derived from it?")
+    st.warning(T("doc.confirm", label=labels[doc_id]))
     yes, no = st.columns(2)
-    if yes.button("Yes, remove", type="primary"):
-        with st.spinner("Removing and re-indexing…"):
+    if yes.button(T("doc.yes"), type="primary"):
+        with st.spinner(T("doc.removing")):
             doc = actions.remove_document(kb, doc_id, settings)
         st.session_state.pop("confirm_remove", None)
-        st.session_state["flash"] = f"Removed {doc.title} ({doc.source})."
+        st.session_state["flash"] = T("doc.removed", title=doc.title, source=Path(doc.source).name)
         st.rerun()
-    if no.button("Cancel"):
+    if no.button(T("doc.cancel")):
         st.session_state.pop("confirm_remove", None)
         st.rerun()
 
@@ -220,56 +286,66 @@ def _example_changed() -> None:
     st.session_state["sparql_text"] = sv.EXAMPLES[st.session_state["sparql_example"]]
 
 
-def export_page(kb: Path, store: KnowledgeBase, gen: int) -> None:
+def export_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
     from kg.graph.sparql import run_query
-    st.subheader("Download the graph")
-    st.caption("Each file is written when you click (JSON-LD of a large graph takes a few seconds). Turtle and "
-               "N-Triples flatten the per-report named graphs; JSON-LD keeps them.")
-    for col, (label, (fmt, mime)) in zip(st.columns(len(actions.EXPORTS)), actions.EXPORTS.items()):
-        col.download_button(label, functools.partial(actions.export_bytes, kb, fmt), file_name=f"policykg.{fmt}",
+    T = translator(lang)
+    st.subheader(T("exp.download"))
+    st.caption(T("exp.caption"))
+    for col, (name, (fmt, mime)) in zip(st.columns(len(actions.EXPORTS)), actions.EXPORTS.items()):
+        col.download_button(name, functools.partial(actions.export_bytes, kb, fmt), file_name=f"policykg.{fmt}",
                             mime=mime, key=f"export-{fmt}", on_click="ignore")
-    st.subheader("SPARQL (read-only)")
-    st.selectbox("Example", list(sv.EXAMPLES), key="sparql_example", on_change=_example_changed)
+    st.subheader(T("exp.sparql"))
+    st.selectbox(T("exp.example"), list(sv.EXAMPLES), key="sparql_example", on_change=_example_changed,
+                 format_func=lambda k: T(f"ex.{k}"))
     st.session_state.setdefault("sparql_text", next(iter(sv.EXAMPLES.values())))
-    text = st.text_area("Query (prefixes pkg: qb: skos: prov: dcterms: entity: … are predeclared)",
-                        key="sparql_text", height=220)
-    if st.button("Run query", type="primary"):
+    text = st.text_area(T("exp.query"), key="sparql_text", height=220)
+    if st.button(T("exp.run"), type="primary"):
         st.session_state["sparql_result"] = run_query(graph_store(str(kb), gen), text)
     kind, payload = st.session_state.get("sparql_result", (None, None))
     if kind == "select":
         cols, rows = sv.result_rows(payload)
-        st.caption(f"{len(rows)} rows")
+        st.caption(T("exp.rows", n=len(rows)))
         st.dataframe(rows, column_order=cols, hide_index=True)
     elif kind == "ask":
-        st.info(f"ASK: {payload['boolean']}")
+        st.info(T("exp.ask", v=T("exp.true") if payload["boolean"] else T("exp.false")))
     elif kind == "graph":
         st.code(payload, language="turtle")
 
 
 def main() -> None:
     st.set_page_config(page_title="PolicyKG", page_icon="📑", layout="wide")
+    lang = language(st.session_state.get("lang") or st.query_params.get("lang"))
+    T = translator(lang)
+    st.html(LAYOUT_CSS + widget_css(lang))
     wanted = st.query_params.get("page")
     with st.sidebar:
-        st.title("PolicyKG")
-        page = st.radio("Page", PAGES, index=PAGES.index(wanted) if wanted in PAGES else 0, key="page")
-        kb_text = st.text_input("Knowledge base directory", os.environ.get("POLICYKG_KB", "data/kb"), key="kb",
-                                help="A folder built by `kg ingest`; relative paths are relative to the project.")
-    st.title(page)
+        st.title(T("app.title"))
+        page = st.radio(T("side.page"), PAGES, index=PAGES.index(wanted) if wanted in PAGES else 0, key="page",
+                        format_func=lambda p: T(f"page.{p}"))
+        kb_text = st.text_input(T("side.kb"), os.environ.get("POLICYKG_KB", "data/kb"), key="kb",
+                                help=T("side.kb_help"))
+    st.title(T(f"page.{page}"))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))
     try:
+        if not (kb_text or "").strip():
+            st.info(T("kb.empty_dir"))
+            return
         kb = actions.resolve_kb(kb_text, ROOT)
         if not actions.kb_exists(kb):
-            st.info(actions.how_to_build(kb))
+            st.info(actions.how_to_build(kb, lang))
             return
         with KnowledgeBase.open(kb) as store:
             gen = store.generation
             qa_loader(str(kb), gen)  # start loading the model now, so the first answer is quick
-            {"Chat": chat_page, "Entities": entities_page, "Documents": documents_page,
-             "Export & SPARQL": export_page}[page](kb, store, gen)
-            st.sidebar.caption(f"{len(store.doc_ids())} reports · generation {gen}")
+            {"chat": chat_page, "entities": entities_page, "documents": documents_page,
+             "export": export_page}[page](kb, store, gen, lang)
+            st.sidebar.caption(T("side.summary", n=len(store.doc_ids())))
     except KgError as err:
         st.error(str(err))
+    finally:
+        st.sidebar.radio(T("side.lang"), list(LANGUAGES), index=list(LANGUAGES).index(lang), key="lang",
+                         format_func=LANGUAGES.get, horizontal=True)
 
 
 main()

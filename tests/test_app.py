@@ -70,6 +70,8 @@ def test_chat_answers_with_a_cited_passage(kb_dir, monkeypatch):
     assert any("辽宁省金融运行报告（2025）" in x.label for x in at.expander), "a citation card with the report title"
     assert any("<mark" in b and "旅游收入 6325 亿元" in b for b in bodies), "the quoted passage, span marked"
     assert any("文旅市场加快发展" in c.value for c in at.caption), "the section path"
+    assert any(c.value.startswith("理解为：指标 旅游收入 · 地区 辽宁 · 时间 2024年") for c in at.caption), \
+        "what the question was read as"
     assert any('"citations"' in c.value for c in at.code), "the answer as JSON"
     assert at.get("download_button"), "and a download of it"
 
@@ -86,10 +88,11 @@ def test_abstention_says_so_and_computed_answers_show_their_figures(kb_dir, monk
     at.run()
     no_trouble(at)
     assert at.warning[0].value == "语料中未找到火星的存款余额的答案"
-    assert any("none of them answers" in c.value for c in at.caption), "related passages, labelled as such"
-    assert any("Computed answer" in c.value for c in at.caption) and any("Figures used" in c.value for c in at.caption)
+    assert any("均未直接回答" in c.value for c in at.caption), "related passages, labelled as such"
+    assert any("计算得出" in c.value for c in at.caption) and any("计算所用数据" in c.value for c in at.caption)
     figures = at.dataframe[0].value
-    assert figures.loc[0, "as written"] == "6.1万亿元" and figures.loc[0, "period"] == "2024年末"
+    assert figures.loc[0, "原文"] == "6.1万亿元" and figures.loc[0, "时期"] == "2024年末"
+    assert "chunk-x" not in figures.to_string(), "no internal ids"
 
 
 def test_report_text_is_shown_literally_never_as_html_or_markdown(kb_dir, monkeypatch):
@@ -103,21 +106,22 @@ def test_report_text_is_shown_literally_never_as_html_or_markdown(kb_dir, monkey
     assert "<script" not in body and "**" not in body and "$x$" not in body and "](" not in body
     assert "&#60;script&#62;" in body and "&#42;&#42;bold&#42;&#42;" in body
     assert not any("<b>" in b for b in html_bodies(at))
-    assert any(x.label.startswith(r"\[1\] 报告 \*\*标题\*\* · 注：") for x in at.expander), "labels escape markdown"
+    assert any(x.label.startswith(r"\[1\] 报告 \*\*标题\*\* › 一、\<b\>节\</b\> · 注：") for x in at.expander), \
+        "labels escape markdown"
 
 
 def test_entity_page_shows_figures_and_the_passage_behind_one(kb_dir, monkeypatch):
     from streamlit.testing.v1 import AppTest
     monkeypatch.setenv("POLICYKG_KB", str(kb_dir))
     at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params.update(page="Entities", entity="辽宁")
+    at.query_params.update(page="entities", entity="辽宁")
     at.run()
     no_trouble(at)
     assert at.subheader[0].value == "辽宁"
     figures = at.dataframe[0].value
-    assert len(figures) > 100 and {"period", "value", "unit", "indicator", "document", "chunk"} <= set(figures.columns)
-    assert "旅游收入" in set(figures["indicator"])
-    row = int(figures.index[(figures["indicator"] == "旅游收入") & (figures["unit"] == "亿元")][0])
+    assert len(figures) > 100 and {"时期", "数值", "单位", "指标", "来源报告"} <= set(figures.columns)
+    assert "旅游收入" in set(figures["指标"])
+    row = int(figures.index[(figures["指标"] == "旅游收入") & (figures["单位"] == "亿元")][0])
     at.session_state["figures-region-210000"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.run()
     no_trouble(at)
@@ -126,14 +130,16 @@ def test_entity_page_shows_figures_and_the_passage_behind_one(kb_dir, monkeypatc
 
 
 def test_entity_by_alias_and_type_filter(kb_dir, monkeypatch):
-    at = app(kb_dir, monkeypatch, page="Entities")
+    at = app(kb_dir, monkeypatch, page="entities")
     at.selectbox(key="entity_type").set_value("region").run()
-    assert "(region," in at.selectbox(key="entity_pick_region").format_func(0)
+    assert "（地区，提及" in at.selectbox(key="entity_pick_region").format_func(0)
     at.text_input(key="entity_name").set_value("山西省").run()
     no_trouble(at)
     assert at.subheader[0].value == "山西"
     at.text_input(key="entity_name").set_value("不存在的地方").run()
-    assert "no entity named" in at.error[0].value and not at.exception
+    assert "没有名为“不存在的地方”的实体" in at.error[0].value and not at.exception
+    at.text_input(key="entity_name").set_value("消费").run()
+    assert "是否要找" in at.error[0].value and "个人消费贷款" in at.error[0].value, "near names are suggested"
 
 
 def test_export_buttons_produce_data(kb_dir, monkeypatch):
@@ -146,7 +152,7 @@ def test_export_buttons_produce_data(kb_dir, monkeypatch):
             return super().add_deferred(data_callable, mimetype, coordinates, file_name, **kw)
 
     monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Recording)
-    at = app(kb_dir, monkeypatch, page="Export & SPARQL")
+    at = app(kb_dir, monkeypatch, page="export")
     no_trouble(at)
     assert [b.label for b in at.get("download_button")] == ["Turtle", "N-Triples", "JSON-LD", "GraphML", "CSV"]
     assert set(made) == {"policykg.ttl", "policykg.nt", "policykg.jsonld", "policykg.graphml", "policykg.csv"}
@@ -156,11 +162,12 @@ def test_export_buttons_produce_data(kb_dir, monkeypatch):
 
 
 def test_sparql_gives_rows_and_errors_as_messages(kb_dir, monkeypatch):
-    at = app(kb_dir, monkeypatch, page="Export & SPARQL")
+    at = app(kb_dir, monkeypatch, page="export")
     at.button[0].click().run()  # the first example: reports and their issuers
     no_trouble(at)
     rows = at.dataframe[0].value
     assert len(rows) == 2 and list(rows.columns) == ["report", "title", "issuer"]
+    assert any(c.value == "共 2 行" for c in at.caption)
     assert rows["report"].str.startswith("doc:doc-").all()
     at.selectbox(key="sparql_example").select_index(1).run()
     assert "region-210000" in at.text_area(key="sparql_text").value
@@ -173,40 +180,56 @@ def test_sparql_gives_rows_and_errors_as_messages(kb_dir, monkeypatch):
 
 
 def test_documents_page_lists_reports(kb_dir, monkeypatch):
-    at = app(kb_dir, monkeypatch, page="Documents")
+    at = app(kb_dir, monkeypatch, page="documents")
     no_trouble(at)
-    docs = at.dataframe[0].value
-    assert sorted(docs["title"]) == ["山西省金融运行报告（2025）", "辽宁省金融运行报告（2025）"]
+    docs = at.table[0].value
+    assert sorted(docs["标题"]) == ["山西省金融运行报告（2025）", "辽宁省金融运行报告（2025）"]
+    assert list(docs.columns) == ["标题", "发布机构", "年份", "地区", "字数", "段落数", "表格数", "页数", "文件"]
+    assert not docs.isna().any().any() and "None" not in docs.to_string(), "empty cells are empty, not None"
+    assert set(docs["文件"]) == set(TWO_REPORTS)
 
 
 def test_bad_upload_is_one_message_and_leaves_the_kb_unchanged(own_kb, monkeypatch):
     before = kb_state(own_kb)
-    at = app(own_kb, monkeypatch, page="Documents")
+    at = app(own_kb, monkeypatch, page="documents")
     at.file_uploader[0].set_value(("junk.pdf", b"%PDF-1.4 this is not really a pdf", "application/pdf")).run()
-    next(b for b in at.button if b.label == "Ingest").click().run()
+    next(b for b in at.button if b.label == "导入").click().run()
     assert not at.exception
-    assert len(at.error) == 1 and "junk.pdf" in at.error[0].value and "unchanged" in at.error[0].value
+    assert len(at.error) == 1 and "junk.pdf" in at.error[0].value and "知识库未作改动" in at.error[0].value
     assert kb_state(own_kb) == before
     assert not list(own_kb.glob("upload-*")), "the temporary upload folder is gone"
 
 
 def test_upload_then_remove_a_report(own_kb, monkeypatch):
     before, _ = kb_state(own_kb)
-    at = app(own_kb, monkeypatch, page="Documents")
+    at = app(own_kb, monkeypatch, page="documents")
     report = "吉林省金融运行报告（2025）\n\n一、经济运行情况\n\n2024 年，吉林省旅游收入 5000 亿元，同比增长 10.0%。\n"
     at.file_uploader[0].set_value(("jilin.txt", report.encode("utf-8"), "text/plain")).run()
-    next(b for b in at.button if b.label == "Ingest").click().run()
+    next(b for b in at.button if b.label == "导入").click().run()
     no_trouble(at)
-    assert "jilin.txt: ingested" in at.success[0].value
-    assert len(at.dataframe[0].value) == 3
+    assert "jilin.txt：已导入" in at.success[0].value
+    assert len(at.table[0].value) == 3
     (new,) = set(kb_state(own_kb)[0]) - set(before)
     at.selectbox(key="remove_pick").set_value(new).run()
-    next(b for b in at.button if b.label == "Remove…").click().run()
+    next(b for b in at.button if b.label == "删除…").click().run()
     assert "吉林省金融运行报告" in at.warning[0].value
-    next(b for b in at.button if b.label == "Yes, remove").click().run()
+    next(b for b in at.button if b.label == "确认删除").click().run()
     no_trouble(at)
-    assert at.success[0].value.startswith("Removed 吉林省金融运行报告")
-    assert new not in kb_state(own_kb)[0] and len(at.dataframe[0].value) == 2
+    assert at.success[0].value.startswith("已删除 吉林省金融运行报告")
+    assert new not in kb_state(own_kb)[0] and len(at.table[0].value) == 2
+
+
+def test_a_very_long_chinese_file_name_is_shortened_not_a_traceback(own_kb, monkeypatch):
+    from kg.ui.actions import fit_name
+    name = "吉林省" * 33 + ".txt"  # 99 characters before the suffix: 297 bytes, over the 255 a name may have
+    assert fit_name(name).endswith("….txt") and len(fit_name(name).encode()) <= 200
+    assert fit_name("短.txt") == "短.txt"
+    at = app(own_kb, monkeypatch, page="documents")
+    report = "吉林省金融运行报告（2025）\n\n一、经济运行情况\n\n2024 年，吉林省旅游收入 5000 亿元，同比增长 10.0%。\n"
+    at.file_uploader[0].set_value((name, report.encode("utf-8"), "text/plain")).run()
+    next(b for b in at.button if b.label == "导入").click().run()
+    no_trouble(at)
+    assert "已导入" in at.success[0].value and len(at.table[0].value) == 3
 
 
 def test_missing_kb_says_how_to_build_one(tmp_path, monkeypatch):
@@ -266,3 +289,97 @@ def test_graph_html_works_offline_and_keeps_labels_inert():
     html = graph_html(EntityView(e, (), (Neighbour(odd, "coOccurs", 2.0),), ()))
     assert external_urls(html) == [] and "new vis.Network" in html and "\\u8fbd\\u5b81" in html
     assert "alert(1)</script>" not in html
+
+
+# -- Chinese first, follow-ups, units ----------------------------------------------------------------------
+
+def test_follow_up_reuses_the_previous_question_and_says_how_it_was_read(kb_dir, monkeypatch):
+    at = app(kb_dir, monkeypatch)
+    at.chat_input[0].set_value("2024年辽宁省旅游收入是多少？").run()
+    at.chat_input[0].set_value("那山西呢？").run()
+    no_trouble(at)
+    assert [a.question for a in at.session_state["chat"]] == ["2024年辽宁省旅游收入是多少？", "2024年山西省旅游收入是多少？"]
+    assert any(t.value == "那山西呢？" for t in at.text), "the follow-up as typed"
+    assert any(c.value == "结合上一个问题，理解为：2024年山西省旅游收入是多少？" for c in at.caption)
+    assert any(c.value.startswith("理解为：指标 旅游收入 · 地区 山西 · 时间 2024年") for c in at.caption)
+    at.chat_input[0].set_value("2023年呢？").run()
+    assert at.session_state["chat"][-1].question == "2023年山西省旅游收入是多少？"
+
+
+WORDS_ALLOWED = {"PolicyKG", "JSON", "SPARQL", "Turtle", "Triples", "GraphML", "LD", "ASK", "txt", "md", "pdf", "ingest",
+                 "data", "corpus", "scripts", "start", "bash", "venv", "bin", "kb", "report", "title", "issuer",
+                 "dcterms", "skos", "prov", "pkg", "qb", "entity", "Triples",
+                 "English", "Language"}  # the language switch names both languages
+
+
+def english_words(at) -> set[str]:
+    """English words in the interface itself (labels, captions, messages), not in report content."""
+    import re
+    texts = [x.value for kind in ("title", "subheader", "caption", "info", "warning", "error", "success")
+             for x in at.get(kind) if isinstance(x.value, str)]
+    texts += [w.label for kind in ("radio", "selectbox", "text_input", "text_area", "button", "tab", "expander",
+                                   "download_button", "chat_input", "file_uploader") for w in at.get(kind)
+              if getattr(w, "label", None)]
+    texts += [o for w in at.get("radio") + at.get("selectbox") for o in w.options[:5]]  # as displayed
+    # acronyms in content (LPR, GDP, CPI) are not interface words
+    return {w for t in texts for w in re.findall(r"[A-Za-z]{2,}", t) if w != w.upper()} - WORDS_ALLOWED
+
+
+@pytest.mark.parametrize("page", ["chat", "entities", "documents", "export"])
+def test_every_page_speaks_chinese_and_switches_to_english(kb_dir, monkeypatch, page):
+    at = app(kb_dir, monkeypatch, page=page)
+    no_trouble(at)
+    assert english_words(at) == set(), f"English on the {page} page"
+    assert at.radio(key="lang").value == "zh"
+    at.radio(key="lang").set_value("en").run()
+    no_trouble(at)
+    assert at.main.title[0].value == {"chat": "Chat", "entities": "Entities", "documents": "Documents",
+                                 "export": "Export & SPARQL"}[page]
+
+
+def test_entity_charts_and_tables_carry_the_unit_of_a_parent_row(kb_dir, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("POLICYKG_KB", str(kb_dir))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params.update(page="entities", entity="辽宁")
+    at.run()
+    figures = at.dataframe[0].value
+    loans = figures[figures["指标"].str.startswith("人民币 个人消费贷款")]
+    assert len(loans) == 36 and set(loans["单位"]) == {"亿元", "%"}, "其中：个人消费贷款 takes 各项贷款余额（亿元）'s unit"
+    picker = at.selectbox(key="series-region-210000")
+    labels = list(picker.options)  # as displayed
+    assert "人民币 个人消费贷款 [金融机构各项贷款余额] (亿元)（12 个月）" in labels
+    assert not [x for x in labels if "#" in x and "消费贷款" in x], "the parent row tells the series apart"
+
+
+def test_i18n_catalogues_agree_and_the_app_uses_only_known_keys():
+    import re
+    from kg.ui.i18n import CATALOGUE, tr
+    assert set(CATALOGUE["zh"]) == set(CATALOGUE["en"])
+    used = set(re.findall(r"""\bT\(\s*["']([a-z_]+\.[A-Za-z_]+)["']""", Path(APP).read_text(encoding="utf-8")))
+    assert len(used) > 60 and used <= set(CATALOGUE["zh"])
+    assert tr("zh", "side.summary", n=5) == "已收录 5 份报告" and tr("xx", "page.chat") == "智能问答"
+
+
+def test_understood_line_reads_indicator_region_period_and_measure():
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.ui.understood import period_text, understand, understood_line
+    g = load_gazetteer()
+    u = understand("2024年末辽宁省本外币各项贷款增速是多少？", g)
+    assert understood_line(u) == "理解为：指标 各项贷款 · 地区 辽宁 · 时间 2024年末 · 所求 增速"
+    assert understood_line(understand("辽宁和山西2024年存款余额差多少？", g)) == \
+        "理解为：指标 存款 · 地区 辽宁、山西 · 时间 2024年 · 所求 余额、差值"
+    assert understood_line(u, "en") == \
+        "Understood as: indicator 各项贷款 · region 辽宁 · period 2024年末 · asking for growth rate"
+    assert [period_text(p) for p in ("2024Q3", "2024-08", "2024H1", "2024", "{y}Q4")] == [
+        "2024年三季度", "2024年8月", "2024年上半年", "2024年", "四季度（未指明年份）"]
+
+
+def test_understood_line_drops_what_the_analysis_no_longer_provides(monkeypatch):
+    from types import SimpleNamespace
+    import kg.qa.question
+    from kg.ui.understood import understand, understood_line
+    monkeypatch.setattr(kg.qa.question, "analyse", lambda q, g: SimpleNamespace(regions=("辽宁",), periods=None))
+    assert understood_line(understand("辽宁呢", None)) == "理解为：地区 辽宁"
+    monkeypatch.setattr(kg.qa.question, "analyse", lambda q, g: object())
+    assert understood_line(understand("x", None)) == ""

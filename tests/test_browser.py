@@ -1,9 +1,12 @@
-"""`streamlit run app.py` driven by a real headless Chromium (Debian's, through Playwright): ask, see a citation,
-open an entity. Screenshots go to a temporary folder (POLICYKG_SCREENSHOTS=docs refreshes README's). Run with
-`pytest -m browser`; skips when /usr/bin/chromium is missing (install it with `bash scripts/system-deps.sh`)."""
+"""`streamlit run app.py` driven by a real headless Chromium (Debian's, through Playwright), in Chinese, at
+1400x900 and at a laptop's 1280x720: ask and follow up, see a citation, open an entity, list the reports, export.
+Screenshots go to a temporary folder (POLICYKG_SCREENSHOTS=docs refreshes README's; POLICYKG_BROWSER_KB=DIR runs on
+another knowledge base, e.g. the full bundled corpus). Run with `pytest -m browser`; skips when /usr/bin/chromium is
+missing (install it with `bash scripts/system-deps.sh`)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from test_app import ROOT, build_kb
+from test_app import ROOT, TWO_REPORTS, build_kb
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,7 +25,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 DOCS = Path(os.environ.get("POLICYKG_SCREENSHOTS") or tempfile.mkdtemp(prefix="policykg-shots-")).resolve()
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-quic"]
-QUESTION = "2024年辽宁省旅游收入是多少？"
+QUESTION = "2024年末辽宁省本外币各项存款余额是多少？"
+SIZES = {"desktop": (1400, 900), "laptop": (1280, 720)}
 
 
 def free_port() -> int:
@@ -60,7 +64,7 @@ def server(tmp_path_factory):
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+         "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, proc)
@@ -78,81 +82,156 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser_page(server):
+def browser(server):
     from playwright.sync_api import sync_playwright
     url, _ = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-            outside: list[str] = []
-
-            def only_local(route):  # nothing may leave the machine: record and refuse it
-                if route.request.url.startswith(url) or route.request.url.startswith(("data:", "blob:", "about:")):
-                    route.continue_()
-                else:
-                    outside.append(route.request.url)
-                    route.abort()
-            context.route("**/*", only_local)
-            page = context.new_page()
-            page.set_default_timeout(60_000)
-            yield page, outside
+            yield b, url
         finally:
-            browser.close()
+            b.close()
 
 
-def test_chat_answers_with_a_citation_card(server, browser_page):
-    url, started = server
-    page, outside = browser_page
-    page.goto(url)
+def new_page(browser, size: str):
+    """A page at one screen size; every request that would leave the machine is refused and recorded."""
+    b, url = browser
+    width, height = SIZES[size]
+    context = b.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(url) or route.request.url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page, outside
+
+
+@pytest.fixture(scope="module")
+def desktop(browser):
+    page, outside = new_page(browser, "desktop")
+    yield page, outside
+    page.context.close()
+
+
+def shot(page, name: str) -> None:
+    DOCS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(DOCS / f"screenshot-{name}.png"))
+
+
+def fits_the_screen(page) -> None:
+    """Nothing wider than the window: no cut-off table columns, no sideways scrolling."""
+    overflow = page.evaluate("""() => {
+        const w = document.documentElement.clientWidth;
+        return [...document.querySelectorAll('[data-testid="stMain"] *')]
+            .filter(e => e.getBoundingClientRect().right > w + 1 && e.offsetParent !== null)
+            .map(e => e.tagName + '.' + (e.getAttribute('data-testid') || '')).slice(0, 5);
+    }""")
+    assert overflow == [], f"elements wider than the window: {overflow}"
+
+
+def no_developer_menu(page) -> None:
+    assert page.locator('[data-testid="stAppDeployButton"]').count() == 0, "the Deploy button is hidden"
+    assert page.get_by_text("Deploy", exact=True).count() == 0
+
+
+def ask(page, question: str, expect: str) -> None:
     box = page.locator('[data-testid="stChatInputTextArea"]')
     box.wait_for(state="visible", timeout=60_000)
-    box.fill(QUESTION)
+    box.fill(question)
     box.press("Enter")
-    page.get_by_text("6325亿元", exact=True).wait_for(state="visible", timeout=90_000)
+    page.get_by_text(expect, exact=True).last.wait_for(state="visible", timeout=90_000)
+
+
+def test_chat_answers_follow_ups_and_says_what_it_understood(server, desktop):
+    url, started = server
+    page, outside = desktop
+    page.goto(url)
+    page.get_by_role("heading", name="智能问答").wait_for(state="visible", timeout=60_000)
+    no_developer_menu(page)
+    ask(page, QUESTION, "8.5万亿元")
     first_answer = time.monotonic() - started
     card = page.locator('[data-testid="stExpander"]').filter(has_text="辽宁省金融运行报告（2025）").first
     card.wait_for(state="visible", timeout=10_000)
-    assert card.locator("mark").first.is_visible(), "the supporting span is highlighted"
-    assert "旅游收入 6325 亿元" in card.inner_text()
-    page.wait_for_timeout(500)
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "screenshot-chat.png"), full_page=True)
+    mark = card.locator("mark").first
+    assert mark.is_visible() and "8.5" in mark.inner_text(), "the supporting span is highlighted"
+    ask(page, "那山西呢？", "6.1万亿元")
+    page.get_by_text("结合上一个问题，理解为：2024年末山西省本外币各项存款余额是多少？").wait_for(state="visible")
+    understood = page.get_by_text("理解为：指标", exact=False).last
+    assert "地区 山西" in understood.inner_text() and "时间 2024年末" in understood.inner_text()
+    understood.scroll_into_view_if_needed()
+    shot(page, "chat")
     print(f"first answer {first_answer:.1f} s after `streamlit run`")
     assert not outside, f"requests left the machine: {outside}"
 
 
-def test_entity_page_for_liaoning(server, browser_page):
+def test_entity_page_for_liaoning(server, desktop):
     url, _ = server
-    page, outside = browser_page
-    page.goto(f"{url}/?page=Entities&entity=辽宁")
+    page, outside = desktop
+    page.goto(f"{url}/?page=entities&entity=辽宁")
     page.get_by_role("heading", name="辽宁", exact=True).wait_for(state="visible", timeout=60_000)
     page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(1500)
-    page.screenshot(path=str(DOCS / "screenshot-entities.png"), full_page=True)
-    page.get_by_role("tab", name="Over time").click()
+    shot(page, "entities")
+    page.get_by_role("tab", name="趋势").click()
     page.locator('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]').first.wait_for(
         state="visible", timeout=30_000)
+    page.get_by_text("数值（亿元）").first.wait_for(state="attached", timeout=10_000)  # the unit on the axis
     page.wait_for_timeout(1500)
-    page.screenshot(path=str(DOCS / "screenshot-chart.png"), full_page=True)
-    page.get_by_role("tab", name="Neighbourhood").click()
+    shot(page, "chart")
+    page.get_by_role("tab", name="关联网络").click()
     frame = page.frame_locator("iframe").first
     frame.locator("canvas").first.wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(4000)  # let the physics settle
-    page.screenshot(path=str(DOCS / "screenshot-graph.png"), full_page=True)
+    page.locator("iframe").first.scroll_into_view_if_needed()
+    shot(page, "graph")
+    page.get_by_role("tab", name="原文段落").click()
+    cards = page.locator('[data-testid="stExpander"] summary')
+    cards.first.wait_for(state="visible", timeout=10_000)
+    headings = cards.all_inner_texts()
+    assert len(headings) == len(set(headings)) > 1, "each passage card reads differently"
     assert not outside, f"requests left the machine: {outside}"
 
 
-def test_export_downloads_turtle_and_sparql_shows_rows(server, browser_page):
+def test_export_downloads_turtle_and_sparql_shows_rows(server, desktop):
     url, _ = server
-    page, outside = browser_page
-    page.goto(f"{url}/?page=Export+%26+SPARQL")
+    page, outside = desktop
+    page.goto(f"{url}/?page=export")
     button = page.locator('[data-testid="stDownloadButton"]').filter(has_text="Turtle").locator("button")
     button.wait_for(state="visible", timeout=60_000)
     with page.expect_download(timeout=60_000) as download:
         button.click()
     data = Path(download.value.path()).read_bytes()
     assert len(data) > 1000 and "辽宁".encode() in data and download.value.suggested_filename == "policykg.ttl"
-    page.get_by_role("button", name="Run query").click()
-    page.get_by_text("2 rows", exact=True).wait_for(state="visible", timeout=30_000)
+    page.get_by_role("button", name="执行查询").click()
+    page.get_by_text(re.compile(r"^共 \d+ 行$")).wait_for(state="visible", timeout=30_000)
     assert not outside, f"requests left the machine: {outside}"
+
+
+@pytest.mark.parametrize("size", ["desktop", "laptop"])
+def test_every_page_fits_the_screen(browser, size):
+    b, url = browser
+    page, outside = new_page(browser, size)
+    try:
+        for name, ready in (("chat", "智能问答"), ("entities", "辽宁"), ("documents", "报告管理"), ("export", "导出与查询")):
+            page.goto(f"{url}/?page={name}&entity=辽宁")
+            page.get_by_role("heading", name=ready, exact=True).first.wait_for(state="visible", timeout=60_000)
+            page.wait_for_timeout(1500)
+            no_developer_menu(page)
+            fits_the_screen(page)
+            if name == "documents":
+                table = page.locator('[data-testid="stTable"]')
+                text = table.inner_text()  # a static table: every cell is in the page, none cut off
+                assert "None" not in text and "辽宁省金融运行报告（2025）" in text
+                assert all(name in text for name in TWO_REPORTS), "the file column is whole"
+                if size == "laptop":
+                    shot(page, "documents")
+        assert not outside, f"requests left the machine: {outside}"
+    finally:
+        page.context.close()

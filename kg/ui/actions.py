@@ -18,11 +18,10 @@ EXPORTS = {"Turtle": ("ttl", "text/turtle"), "N-Triples": ("nt", "application/n-
 WARM_QUESTION = "2024年地区生产总值是多少？"
 
 
-def how_to_build(kb: Path) -> str:
+def how_to_build(kb: Path, lang: str = "zh") -> str:
     """The message shown instead of a traceback when there is no knowledge base."""
-    return (f"No knowledge base at `{kb}` yet. Build one from the bundled reports with\n\n"
-            f"```bash\nbash scripts/start.sh\n```\n\nor\n\n```bash\n.venv/bin/kg ingest --kb {kb} data/corpus\n```\n\n"
-            "then reload this page (or enter another knowledge base directory in the sidebar).")
+    from kg.ui.i18n import tr
+    return tr(lang, "kb.missing", kb=kb)
 
 
 def resolve_kb(text: str, base: Path) -> Path:
@@ -53,10 +52,14 @@ def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
         raise InputError(fname, "the file is empty")
     if not kb_exists(kb_dir):
         raise StoreError(f"no knowledge base at {kb_dir}: run `kg ingest` first")
+    fname = fit_name(fname)
     tmp = Path(tempfile.mkdtemp(prefix="upload-", dir=kb_dir))
     try:
         path = tmp / fname
-        path.write_bytes(data)
+        try:
+            path.write_bytes(data)
+        except OSError as err:  # a name the filesystem refuses, a full disk: one message, nothing stored
+            raise InputError(fname, f"cannot save the upload ({err.strerror or err})") from err
         with KnowledgeBase.open(kb_dir) as kb:
             report = service.ingest(kb, [path], settings, progress)
     finally:
@@ -65,6 +68,18 @@ def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
         _, reason = report.errors[0]
         raise InputError(fname, reason)
     return report
+
+
+def fit_name(name: str, limit: int = 200) -> str:
+    """The file name shortened (keeping its suffix) to at most `limit` UTF-8 bytes: a 99-character Chinese
+    name is 297 bytes, more than most filesystems allow (255)."""
+    if len(name.encode()) <= limit:
+        return name
+    p = Path(name)
+    stem = p.stem
+    while stem and len((stem + "…" + p.suffix).encode()) > limit:
+        stem = stem[:-1]
+    return stem + "…" + p.suffix
 
 
 def remove_document(kb_dir: Path, doc_id: str, settings):

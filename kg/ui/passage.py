@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Iterable, Mapping
 
 from kg.types import Answer, Chunk, Citation, Figure
+from kg.ui.i18n import label, tr
 
 # characters markdown (or Streamlit's LaTeX and emoji extensions) would interpret, written as
 # entities so report text shows literally even where a renderer runs markdown over HTML
@@ -59,17 +60,35 @@ class Card:
     html: str
 
 
-def location(c: Citation) -> str:
-    """Section path, page and character span: 一、… › （二）… · p. 3 · chars 5405–5455."""
-    bits = [" › ".join(c.section) if c.section else "(no section)"]
+def location(c: Citation, lang: str = "zh") -> str:
+    """Section path, page and character span: 一、… › （二）… · 第 3 页 · 第 5405–5455 字."""
+    bits = [" › ".join(c.section) if c.section else tr(lang, "cite.no_section")]
     if c.page is not None:
-        bits.append(f"p. {c.page}")
-    bits.append(f"chars {c.start}–{c.end}")
+        bits.append(tr(lang, "cite.page", p=c.page))
+    bits.append(tr(lang, "cite.chars", s=c.start, e=c.end))
     return " · ".join(bits)
 
 
+def passage_cards(citations: Iterable[Citation], terms: Iterable[str], lang: str = "zh") -> list[Card]:
+    """An entity's passages as cards, each chunk once, each heading quoting the passage at a mention no
+    earlier card already quotes (overlapping chunks would otherwise read the same)."""
+    terms = tuple(terms)
+    seen_chunks: set[tuple[str, str]] = set()
+    quotes: set[str] = set()
+    cards: list[Card] = []
+    for c in citations:
+        if (c.doc_id, c.chunk_id) in seen_chunks:
+            continue
+        seen_chunks.add((c.doc_id, c.chunk_id))
+        starts = [s for s, _ in term_spans(c.text, terms)] or [0]
+        at = next((s for s in starts if snippet(c.text, at=s) not in quotes), starts[0])
+        quotes.add(snippet(c.text, at=at))
+        cards.append(citation_card(c, number=len(cards) + 1, terms=terms, lang=lang, quote_at=at))
+    return cards
+
+
 def citation_card(c: Citation, chunks: Mapping[str, Chunk] | None = None, number: int | None = None,
-                  terms: Iterable[str] = ()) -> Card:
+                  terms: Iterable[str] = (), lang: str = "zh", quote_at: int | None = None) -> Card:
     """The cited span inside the chunk it comes from (the span marked), or the span alone.
     With `terms`, those words are marked instead (an entity's mentions in a passage)."""
     chunk = (chunks or {}).get(c.chunk_id)
@@ -78,29 +97,55 @@ def citation_card(c: Citation, chunks: Mapping[str, Chunk] | None = None, number
         text, spans = chunk.text, [(c.start - chunk.start, c.end - chunk.start)]
     else:
         text, spans = c.text, [(0, len(c.text))]
-    if terms:
-        spans = term_spans(text, terms) or spans
+    quote = snippet(c.text)
+    if terms and (found := term_spans(text, terms)):
+        spans = found
+        # the passage where it names the entity, not its first line
+        quote = snippet(text, at=found[0][0] if quote_at is None else quote_at)
     head = f"[{number}] {c.title}" if number is not None else c.title
-    head = f"{head} · {snippet(c.text)}"
-    return Card(heading=head, location=location(c), html=highlight_html(text, spans))
+    if c.section:  # cards from one report differ by where they are, not by their title
+        head = f"{head} › {c.section[-1]}"
+    head = f"{head} · {quote}"
+    return Card(heading=head, location=location(c, lang), html=highlight_html(text, spans))
 
 
-def snippet(text: str, n: int = 28) -> str:
-    """The start of a passage on one line, for a collapsed card's heading."""
-    flat = "".join(text.split())
-    return flat if len(flat) <= n else flat[:n] + "…"
+def snippet(text: str, n: int = 28, at: int = 0) -> str:
+    """A passage on one line from a little before offset `at` (its start by default), for a card's heading."""
+    start = max(0, at - 6)
+    flat = "".join(text[start:].split())
+    lead = "…" if start else ""
+    return lead + (flat if len(flat) <= n else flat[:n] + "…")
 
 
 def figure_label(f: Figure) -> str:
     return f"{f.text}{f.unit}"
 
 
-def figure_rows(figures: Iterable[Figure], titles: Mapping[str, str] | None = None) -> list[dict]:
-    """Figures as table rows: period, value, unit, indicator, measure, source document and chunk."""
+def figure_unit(f: Figure, units: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """The figure's own unit, else the one its table gives it (kg.ui.entities.inherited_units: figure id ->
+    (unit, parent row): 其中：个人消费贷款 under 各项贷款余额（亿元）, or 单位：亿元 above the table)."""
+    return f.unit or (units or {}).get(f.id, ("", ""))[0]
+
+
+def figure_rows(figures: Iterable[Figure], titles: Mapping[str, str] | None = None,
+                units: Mapping[str, tuple[str, str]] | None = None, lang: str = "zh") -> list[dict]:
+    """Figures as table rows: period, value, unit, indicator, measure, as written and source report."""
     titles = titles or {}
-    return [{"period": f.period, "value": f.value, "unit": f.unit, "indicator": f.indicator,
-             "measure": f.measure, "as written": figure_label(f), "document": titles.get(f.doc_id, f.doc_id),
-             "chunk": f.chunk_id} for f in figures]
+    return [{tr(lang, "col.period"): f.period, tr(lang, "col.value"): f.value,
+             tr(lang, "col.unit"): figure_unit(f, units), tr(lang, "col.indicator"): _indicator(f, units),
+             tr(lang, "col.measure"): measure_label(f.measure, lang), tr(lang, "col.written"): figure_label(f),
+             tr(lang, "col.document"): titles.get(f.doc_id, f.doc_id)} for f in figures]
+
+
+def _indicator(f: Figure, units: Mapping[str, tuple[str, str]] | None) -> str:
+    parent = (units or {}).get(f.id, ("", ""))[1] if not f.unit else ""
+    return f"{f.indicator} [{parent}]" if parent else f.indicator
+
+
+def measure_label(measure: str, lang: str = "zh") -> str:
+    """level -> '' (a plain value), yoy -> 同比, share -> 占比 …"""
+    key = {"share": "share_", "target": "target_"}.get(measure, measure)
+    return label(lang, "measure", key)
 
 
 def answer_dict(a: Answer) -> dict:
@@ -116,13 +161,14 @@ def answer_json(a: Answer) -> str:
     return json.dumps(answer_dict(a), ensure_ascii=False, indent=2)
 
 
-def answer_heading(a: Answer) -> str:
+def answer_heading(a: Answer, lang: str = "zh") -> str:
     """The line above the answer: what kind of answer, or that the corpus does not say."""
     if a.abstained:
-        return "Not found in the reports"
-    return {"number": "Answer (a figure)", "difference": "Computed answer (difference)",
-            "comparison": "Computed answer (comparison)", "list": "Answer (a list)",
-            "definition": "Answer (definition)", "entity": "Answer"}.get(a.kind, "Answer")
+        return tr(lang, "answer.not_found")
+    return label(lang, "answer", a.kind) if a.kind in _ANSWER_KINDS else tr(lang, "answer.number")
+
+
+_ANSWER_KINDS = ("number", "entity", "text", "difference", "comparison", "list", "definition")
 
 
 def md_escape(text: str) -> str:
@@ -136,7 +182,9 @@ def answer_html(text: str) -> str:
     return f'<div style="font-size:1.3rem;font-weight:600;line-height:1.6">{escape_text(text)}</div>'
 
 
-def figure_card(c: Citation, f: Figure) -> Card:
-    """The passage behind a figure (a chunk, from browse.citation_for) with the value as written marked."""
-    return Card(heading=f"{f.indicator or 'figure'} {f.period} = {figure_label(f)} — {c.title}",
-                location=location(c), html=highlight_html(c.text, [(f.start - c.start, f.end - c.start)]))
+def figure_card(c: Citation, f: Figure, unit: str = "", lang: str = "zh") -> Card:
+    """The passage behind a figure (a chunk, from browse.citation_for) with the value as written marked;
+    `unit` is the table's when the figure states none."""
+    written = figure_label(f) if f.unit else f"{f.text}{unit}"
+    return Card(heading=f"{f.indicator or tr(lang, 'figure.generic')} {f.period} = {written} — {c.title}",
+                location=location(c, lang), html=highlight_html(c.text, [(f.start - c.start, f.end - c.start)]))

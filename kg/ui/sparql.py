@@ -3,31 +3,32 @@ from __future__ import annotations
 
 from kg.graph.vocab import PREFIXES
 
+# keyed by name; the app shows them as i18n "ex.<name>"
 EXAMPLES: dict[str, str] = {
-    "Reports and their issuers": """SELECT ?report ?title ?issuer WHERE {
+    "reports": """SELECT ?report ?title ?issuer WHERE {
   ?report a pkg:Report ; dcterms:title ?title .
   OPTIONAL { ?report dcterms:publisher ?issuer }
 } ORDER BY ?title""",
-    "辽宁: figures by indicator and period": """SELECT ?indicator ?period ?value ?unit ?chunk WHERE {
+    "liaoning": """SELECT ?indicator ?period ?value ?unit ?chunk WHERE {
   ?obs a qb:Observation ; pkg:indicator ?indicator ;
        sdmx-dimension:refArea entity:region-210000 ;
        sdmx-dimension:refPeriod/rdfs:label ?period ;
        sdmx-measure:obsValue ?value ; sdmx-attribute:unitMeasure ?unit ;
        prov:wasDerivedFrom ?chunk
 } ORDER BY ?indicator ?period LIMIT 100""",
-    "Regions with the most observations": """SELECT ?region ?label (COUNT(?obs) AS ?observations) WHERE {
+    "regions": """SELECT ?region ?label (COUNT(?obs) AS ?observations) WHERE {
   ?obs a qb:Observation ; sdmx-dimension:refArea ?region .
   ?region skos:prefLabel ?label
 } GROUP BY ?region ?label ORDER BY DESC(?observations) LIMIT 20""",
-    "Concepts and their broader concepts": """SELECT DISTINCT ?concept ?label ?broader WHERE {
+    "concepts": """SELECT DISTINCT ?concept ?label ?broader WHERE {
   ?concept a pkg:Concept ; skos:prefLabel ?label .
   OPTIONAL { ?concept skos:broader/skos:prefLabel ?broader }
 } ORDER BY ?label LIMIT 100""",
-    "Policies and who issued them": """SELECT DISTINCT ?policy ?label ?issuer WHERE {
+    "policies": """SELECT DISTINCT ?policy ?label ?issuer WHERE {
   ?policy a pkg:Policy ; skos:prefLabel ?label .
   OPTIONAL { ?policy pkg:issuedBy/skos:prefLabel ?issuer }
 } ORDER BY ?label LIMIT 100""",
-    "Is 旅游收入 reported anywhere? (ASK)": """ASK { ?obs a qb:Observation ; pkg:indicator "旅游收入"@zh }""",
+    "ask": """ASK { ?obs a qb:Observation ; pkg:indicator "旅游收入"@zh }""",
 }
 
 
