@@ -51,7 +51,8 @@ def _compound(q: Question, asks: list[Question], ctx: QAContext) -> Answer:
             missing = abstain(ask, ctx, ranked, chunks)
             return replace(missing, question=q.text, related=unique([*missing.related,
                                                                        *(c for a in parts for c in a.citations)])[:4])
-        parts.append(ans)
+        if not any(ans.text in a.text for a in parts):  # two asks one clause answers (…干什么的？在哪几个市？)
+            parts.append(ans)
     return Answer(question=q.text, text="；".join(a.text for a in parts), abstained=False,
                   citations=unique(c for a in parts for c in a.citations),
                   figures=tuple(f for a in parts for f in a.figures), kind="text" if len(parts) > 1 else parts[0].kind,

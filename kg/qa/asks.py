@@ -62,6 +62,8 @@ def read_asks(question: str, gazetteer) -> list[Question]:
     out: list[Question] = []
     for text in texts:
         q = analyse(text, gazetteer)
+        if out and _weak_terms(q):  # 在哪几个市 / 投什么项目: about the topic the ask before it named
+            q = analyse(_topic(out[-1].text) + text, gazetteer)
         if out:
             prev = out[-1]
             periods = q.periods
@@ -81,3 +83,10 @@ def read_asks(question: str, gazetteer) -> list[Question]:
 def _weak_terms(q: Question) -> bool:
     """The ask names no indicator of its own (在哪几个市, 投什么项目): it is about the previous ask's topic."""
     return not any(t.concept for t in q.terms) and sum(len(t.forms[0]) for t in q.terms) <= 4
+
+
+def _topic(text: str) -> str:
+    """What an ask is about: its words before the question word (山西的“明示…”试点 of …试点是干什么的)."""
+    m = _ASKING.search(text)
+    head = text[:m.start()] if m else text
+    return re.sub(r"(?:是|为|在|的|了|都|又|用|发|做|干)+$", "", head)

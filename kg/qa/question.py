@@ -10,7 +10,7 @@ from kg.qa.candidates import cumulative
 from kg.qa.counts import cn_number
 from kg.qa.periods import fill_years
 from kg.qa.terms import ask_words, question_terms
-from kg.qa.text import Term, mentions_target, norm
+from kg.qa.text import Term, canon, mentions_target, norm
 
 # Normalised like Table.label: 表3, 附录表2, 附表1, 图表43.
 _TABLE_REF = re.compile(r"(附录表|附表|图表|表)\s*(\d{1,3})")
@@ -104,6 +104,7 @@ def find_table_ref(text: str) -> str | None:
 
 
 # 年初目标 / 年初定的目标 / 年初两会目标: when a target was set, not the period it is for
+_ANSWER_TYPE = re.compile(r"(?:什么|哪些|哪个|哪几个|哪几|哪类|哪种|哪一?项)([\u4e00-\u9fff]{2,4}?)(?=$|[？?，,。！!]|的|是|呢|吗)")
 _CUMULATIVE_ASK = re.compile(r"累计|截至|截止|前\d{1,2}个?月|1-\d{1,2}月|1至\d{1,2}月")
 _NOT_PERIOD = re.compile(r"[^，,。？?；;]{0,4}?(?:目标|预算|计划|预期|安排|部署)")
 
@@ -193,10 +194,14 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     asking = [m.start() for m in re.finditer(r"多少|什么|哪|几|怎么|如何|谁|是否|能不能", t)]
     clause_starts = [0] + [m.end() for m in re.finditer(r"[，,。；;？?！!]", t)]
     focus_from = max((c for c in clause_starts if asking and c <= asking[-1]), default=0)
-    hugging = ask_words(t)
+    # 投什么项目 / 出了什么文件: the noun after the question word is the kind of answer, which the passage need
+    # not name (山西大学新校区建设 is the project); it neither guides the answer window nor weighs much
+    kinds = {canon(m.group(1)) for m in _ANSWER_TYPE.finditer(t)}
+    hugging = tuple(w for w in ask_words(t) if w not in kinds)
     # a word right next to the question word (达到多少, 增长多少) says which of a sentence's numbers is asked
     terms = [replace(x, weight=x.weight * 1.5) if any(a in f for a in hugging for f in x.forms) else x
              for x in question_terms(t, masked, gazetteer, focus_from)]
+    terms = [replace(x, weight=x.weight * 0.4) if not x.concept and x.forms[0] in kinds else x for x in terms]
     terms += [Term((q,), 2.0) for q in quoted if not any(q in f for x in terms for f in x.forms)]
     terms += [Term((d,), 2.0) for d in doc_numbers]
     if _inherit is not None:  # a side or an ask of a longer question: what it leaves out comes from the whole

@@ -13,7 +13,7 @@ from kg.qa.text import Term, canon, term_match
 from kg.types import Answer, Chunk
 
 MAX_TEXT = 190  # the scorer allows 200 characters for a text answer
-_CLAUSE = re.compile(r"[，,；;：:]")
+_CLAUSE = re.compile(r"[，,；;：:\t]")
 _DEFINING = ("是", "指", "即", "为", "是指", "就是")
 _HOW = re.compile(r"如何|怎么|怎样|哪些(?:措施|举措|方式|做法)|干什么|做什么|干嘛|作用|目的|用途|用来|用于什么")
 _DATE = re.compile(r"(?:19|20)\d\d年|\d{1,2}月|\d{4}[/-]\d{1,2}")
