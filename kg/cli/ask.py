@@ -110,6 +110,8 @@ def cmd_eval_synthetic(args: argparse.Namespace) -> int:
         print(f"{len(questions)} questions from {gen.facts} facts of {len(docs)} documents ({gen.ambiguous} "
               f"ambiguous facts skipped, {gen.unphrased} without a phraseable period)"
               + (f"; written to {args.write}" if args.write else ""), file=sys.stderr)
+        for source, (facts, n) in sorted(gen.per_doc.items()):
+            print(f"  {source}: {n} questions from {facts} usable facts", file=sys.stderr)
         if args.no_answer:
             return 0
         ctx = open_qa(kb, settings(args), _qa_settings(args))

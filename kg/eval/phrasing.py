@@ -7,6 +7,9 @@ _CN_QUARTER = "一二三四"
 _CN_HALF = {"H1": "上半年", "H2": "下半年"}
 _UNIT_PAREN = re.compile(r"[（(][^（）()]{0,12}[)）]")
 _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[.、]\s*|其中[:：]?)")
+# five-year plans by their years: a report says “十四五”时期 for 2021-2025
+_PLANS = {(1996, 2000): "九五", (2001, 2005): "十五", (2006, 2010): "十一五", (2011, 2015): "十二五",
+          (2016, 2020): "十三五", (2021, 2025): "十四五", (2026, 2030): "十五五"}
 _COUNT_UNITS = ("个", "家", "项", "户", "次", "批", "所", "座")
 
 
@@ -36,6 +39,17 @@ def period_forms(period: str, cumulative: bool = False, stock: bool = False) -> 
     if m := re.fullmatch(r"(\d{4})年末", period):
         y = m.group(1)
         return (f"{y}年末", f"{y}年底", f"{y[2:]}年末", f"{y[2:]}年底", f"{y}末")
+    if m := re.fullmatch(r"(\d{4})-(\d{4})", period):
+        a, b = m.groups()
+        forms = [f"{a}-{b}年", f"{a}至{b}年", f"{a}～{b}年"]
+        if plan := _PLANS.get((int(a), int(b))):
+            forms += [f"“{plan}”时期", f"{plan}期间", f"“{plan}”期间", f"{plan}时期"]
+        return tuple(forms)
+    if m := re.fullmatch(r"(\d{4})年初", period):
+        return (f"{m.group(1)}年初", f"{m.group(1)[2:]}年初")
+    if m := re.fullmatch(r"(\d{4})Q1-Q([2-4])", period):
+        y, q = m.group(1), int(m.group(2))
+        return (f"{y}年前{_CN_QUARTER[q - 1]}季度", f"{y[2:]}年前{_CN_QUARTER[q - 1]}季度", f"{y}年1-{3 * q}月")
     if m := re.fullmatch(r"(\d{4})(H[12])", period):
         y, h = m.group(1), _CN_HALF[m.group(2)]
         return (f"{y}年{h}", f"{y[2:]}年{h}")

@@ -13,13 +13,14 @@ from kg.eval.phrasing import clean_header, indicator_forms, measure_suffix, peri
 from kg.types import Document, Figure, Table, content_id
 
 HOLDOUT_SHARE = 0.3  # of facts (all phrasings of one fact fall on the same side)
-_BAD_INDICATOR = re.compile(r"[是将把被为于了达到超过约近共计其该此这等和及与或]$|^(?:若|如|根据|考虑)|^[的和及与其前后在对由从]|用于|符合|扩充|达到|超过|"
+_BAD_INDICATOR = re.compile(r"[是将把被为于了达到超过约近共计其该此这等和及与或]$|^(?:若|如|根据|考虑)|^[的和及与其前后在对由从]|用于|符合|扩充|达到|超过|反而|仍然|依然|"
                             r"累计|分别|合计|以上|以下|左右|[，。；：、“”《》]")
 _DEFINITION = re.compile(r"(?:^|(?<=[。；！？\n\t：:，,]))[\u00b9\u00b2\u00b3\u2070-\u2079]?\s*(?:所谓)?([\u4e00-\u9fffA-Za-z0-9“”]{2,16}?)"
                          r"(?:（[^（）]{1,20}）)?，?是指([^。；\n]{6,150})[。；\n]")
 _VAGUE_SUBJECT = re.compile(r"^(?:这|那|其|该|此|它|上述|以上|前者|后者|本|我们|也就)")
 _GAP_STOP = re.compile(r"\d|[，。；：]|导致|带动|拉动|使|推动|其中|相当于")
-_CHANGE_VERB = re.compile(r"提高|增加|增长|上升|下降|减少|降低|回落|扩大|缩小|新增|提升")
+_CHANGE_VERB = re.compile(r"(?:累计)?(?:提高|增加|增长|上升|下降|减少|降低|回落|扩大|缩小|新增|提升|下调|上调|调降|调升|"
+                          r"压降|收窄|放缓|加快)")
 _NUMERIC = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 
 
@@ -218,6 +219,7 @@ class Generated:
     facts: int
     ambiguous: int
     unphrased: int
+    per_doc: dict[str, tuple[int, int]] = field(default_factory=dict)  # source -> (usable facts, questions)
 
 
 def generate(documents: Sequence[Document], tables: Sequence[Table], figures: Sequence[Figure], vocab: Vocabulary,
@@ -240,11 +242,12 @@ def generate(documents: Sequence[Document], tables: Sequence[Table], figures: Se
         if definitions:
             facts += definition_facts(d)
     skip = ambiguous(facts)
-    out, unphrased = [], 0
+    out, unphrased, per_doc = [], 0, {}
     for d in documents:
         mine = sorted((f for f in facts if f.doc.id == d.id and f.id not in skip),
                       key=lambda f: hashlib.sha1(f"{seed}|{f.id}".encode()).hexdigest())
         n = 0
+        per_doc[d.source] = (len(mine), 0)
         for f in mine:
             if limit is not None and n >= limit:
                 break
@@ -253,4 +256,5 @@ def generate(documents: Sequence[Document], tables: Sequence[Table], figures: Se
             for template, q in qs[:None if limit is None else limit - n]:
                 out.append(record(f, template, q))
                 n += 1
-    return Generated(tuple(out), len(facts), len(skip), unphrased)
+        per_doc[d.source] = (len(mine), n)
+    return Generated(tuple(out), len(facts), len(skip), unphrased, per_doc)
