@@ -146,11 +146,22 @@ def test_surface_forms():
     assert {"2024年末", "2024年底", "24年末"} <= set(period_forms("2024年末"))
     assert "2024年1-8月" in period_forms("2024-08", cumulative=True)
     assert "2024年8月末" in period_forms("2024-08", stock=True) and "2024年8月末" not in period_forms("2024-08")
-    assert period_forms("2023-2024") == () and period_forms("") == ()
+    assert "“十四五”时期" in period_forms("2021-2025") and "2019至2022年" in period_forms("2019-2022")
+    assert period_forms("2024-11..12") == () and period_forms("") == ()
     assert region_forms("辽宁", "辽宁省") == ("辽宁", "辽宁省") and region_forms("全国", "全国") == ("全国",)
     syn = {"专项债务": ("专项债务", "专项债"), "各项贷款": ("各项贷款", "本外币各项贷款")}
     assert indicator_forms("专项债务 限额增量", syn) == ("专项债务限额增量", "专项债限额增量")
     assert indicator_forms("各项贷款余额", syn) == ("各项贷款余额",)  # a longer alt label adds a qualifier
+
+
+def test_a_figure_without_region_is_placed_by_the_report(parts):
+    from kg.eval.synthetic import place
+    doc = parts[0][0]
+    regions = parts[3].regions
+    assert place(replace(doc, region="辽宁"), regions) == ("辽宁", "辽宁省")
+    assert place(replace(doc, region=None, title="2026年深圳市人民政府公报"), regions) == ("深圳市", "深圳")
+    assert place(replace(doc, region=None, title="西安市 2025 年国民经济和社会发展统计公报"), regions)[0] == "西安市"
+    assert place(replace(doc, region=None, title="从两会看 2024 年全国经济目标"), regions) == ()
 
 
 def _record(q: dict, answer: str, cite: str = "", abstained: bool = False, doc: str = "") -> dict:

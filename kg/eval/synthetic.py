@@ -78,6 +78,20 @@ def _sentence(text: str, start: int, end: int, reach: int = 40) -> str:
     return text[max(lo, start - reach):min(hi, end + reach)].strip()
 
 
+_TITLE_PLACE = re.compile(r"^(?:\d{4}\s*年?\s*)?([\u4e00-\u9fff]{2,5}?(?:市|自治州|州|盟))")
+
+
+def place(doc: Document, regions: dict[str, tuple[str, str]]) -> tuple[str, ...]:
+    """Where a figure with no region of its own is, as an analyst names it: the report's region, or the city its
+    title starts with (2026年深圳市人民政府公报 -> 深圳市, 深圳); () when neither is known."""
+    if doc.region and (rid := _region_id(doc.region, regions)):
+        return region_forms(*regions[rid])
+    if m := _TITLE_PLACE.match(re.sub(r"\s+", "", doc.title)):
+        city = m.group(1)
+        return (city, city[:-1]) if city.endswith("市") and len(city) >= 3 else (city,)
+    return ()
+
+
 def _region_id(name: str, regions: dict[str, tuple[str, str]]) -> str | None:
     return next((k for k, names in regions.items() if name in names), None)
 
@@ -174,7 +188,7 @@ def phrasings(fact: Fact, vocab: Vocabulary, rng: random.Random, k: int) -> list
     if not periods:
         return []
     names = vocab.regions.get(fact.region or "")
-    regions = region_forms(*names) if names else ("",)
+    regions = region_forms(*names) if names else place(fact.doc, vocab.regions) or ("",)
     indicators = indicator_forms(fact.indicator, vocab.synonyms)
     small = fact.value.replace(",", "").isdigit() and int(fact.value.replace(",", "")) < 100
     suffixes = (f"{fact.verb}了多少", f"{fact.verb}多少") if fact.verb else \
