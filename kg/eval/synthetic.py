@@ -142,8 +142,8 @@ def figure_facts(doc: Document, figures: Sequence[Figure], tables: Sequence[Tabl
                     n in doc.text[max(0, f.start - 40):f.start] for n in (regions or {}).get(f.region, ("\0",))):
                 continue
             verb = m.group(0) if (m := _CHANGE_VERB.search(gap)) and not re.search(r"至|到|达", gap[m.end():]) else ""
-            out.append(Fact(f.id, doc, "fact", value, f.unit, _sentence(doc.text, f.start, f.end), ind, f.period,
-                            f.region, f.measure, f.direction, "", "累计" in ind, "余额" in ind, _accept(value),
+            out.append(Fact(f.id, doc, "fact", value, f.unit, _sentence(doc.text, f.start, f.end), clean_header(ind),
+                            f.period, f.region, f.measure, f.direction, "", "累计" in ind, "余额" in ind, _accept(value),
                             verb))
     return out
 
