@@ -161,7 +161,8 @@ def test_a_figure_without_region_is_placed_by_the_report(parts):
     assert place(replace(doc, region="辽宁"), regions) == ("辽宁", "辽宁省")
     assert place(replace(doc, region=None, title="2026年深圳市人民政府公报"), regions) == ("深圳市", "深圳")
     assert place(replace(doc, region=None, title="西安市 2025 年国民经济和社会发展统计公报"), regions)[0] == "西安市"
-    assert place(replace(doc, region=None, title="从两会看 2024 年全国经济目标"), regions) == ()
+    assert place(replace(doc, region=None, title="budget 2025 hohhot", issuer="呼和浩特市财政局"), regions)[0] == "呼和浩特市"
+    assert place(replace(doc, region=None, title="从两会看 2024 年全国经济目标", issuer="中诚信国际"), regions) == ()
 
 
 def _record(q: dict, answer: str, cite: str = "", abstained: bool = False, doc: str = "") -> dict:

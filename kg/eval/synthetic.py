@@ -83,12 +83,14 @@ _TITLE_PLACE = re.compile(r"^(?:\d{4}\s*年?\s*)?([\u4e00-\u9fff]{2,5}?(?:市|�
 
 def place(doc: Document, regions: dict[str, tuple[str, str]]) -> tuple[str, ...]:
     """Where a figure with no region of its own is, as an analyst names it: the report's region, or the city its
-    title starts with (2026年深圳市人民政府公报 -> 深圳市, 深圳); () when neither is known."""
+    title or else its issuer starts with (2026年深圳市人民政府公报 -> 深圳市, 深圳); () when none is known."""
     if doc.region and (rid := _region_id(doc.region, regions)):
         return region_forms(*regions[rid])
-    if m := _TITLE_PLACE.match(re.sub(r"\s+", "", doc.title)):
-        city = m.group(1)
-        return (city, city[:-1]) if city.endswith("市") and len(city) >= 3 else (city,)
+    for name in (doc.title, doc.issuer or ""):  # 呼和浩特市财政局 places a report whose title is a file name
+        if m := _TITLE_PLACE.match(re.sub(r"\s+", "", name)):
+            city = m.group(1)
+            return (city, city[:-1]) if city[-1] in "市州盟" and len(city) >= 3 and not city.endswith("自治州") \
+                else (city,)
     return ()
 
 
