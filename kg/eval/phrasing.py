@@ -10,6 +10,7 @@ _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三�
 # five-year plans by their years: a report says “十四五”时期 for 2021-2025
 _PLANS = {(1996, 2000): "九五", (2001, 2005): "十五", (2006, 2010): "十一五", (2011, 2015): "十二五",
           (2016, 2020): "十三五", (2021, 2025): "十四五", (2026, 2030): "十五五"}
+_QUALIFIERS = ("人民币", "本外币", "外币", "中长期", "短期", "新增", "累计", "余额", "同比")
 _COUNT_UNITS = ("个", "家", "项", "户", "次", "批", "所", "座")
 
 
@@ -79,8 +80,10 @@ def indicator_forms(indicator: str, synonyms: dict[str, tuple[str, ...]]) -> tup
     out = [base]
     for label in sorted(synonyms, key=len, reverse=True):
         if label in base:
-            # an alt label that contains the label adds a qualifier (各项贷款 -> 本外币各项贷款): not the same thing
-            out += [base.replace(label, alt, 1) for alt in synonyms[label] if label not in alt]
+            # an alt label that contains the label, or names a currency, term or flow the label does not, adds a
+            # qualifier (各项贷款 -> 本外币各项贷款, 各项贷款余额 -> 人民币贷款): not the same figure in a table
+            out += [base.replace(label, alt, 1) for alt in synonyms[label]
+                    if label not in alt and not any(w in alt and w not in label for w in _QUALIFIERS)]
             break
     return tuple(dict.fromkeys(x for x in out if x))
 
