@@ -138,7 +138,8 @@ def add_eval_answer_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--phrasings", type=int, default=3, metavar="K", help="--synthetic: phrasings per fact (3)")
     sp.add_argument("--seed", type=int, default=0, help="--synthetic: random seed of the phrasings (0)")
     sp.add_argument("--split", choices=["all", "fit", "holdout"], default="all",
-                    help="--synthetic: only this part of the generated questions (split by a hash of the fact)")
+                    help="--synthetic: only this part of the generated questions (split by a hash of the fact; "
+                    "--limit counts before the split)")
     sp.add_argument("--doc", metavar="ID", help="--synthetic: only this document")
     sp.add_argument("--write", metavar="FILE.jsonl", help="--synthetic: write the questions (dev.jsonl format, "
                     "plus split) to FILE")

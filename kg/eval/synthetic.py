@@ -13,8 +13,9 @@ from kg.eval.phrasing import clean_header, indicator_forms, measure_suffix, peri
 from kg.types import Document, Figure, Table, content_id
 
 HOLDOUT_SHARE = 0.3  # of facts (all phrasings of one fact fall on the same side)
-_BAD_INDICATOR = re.compile(r"[是将把被为于了达到超过约近共计其该此这等和及与或]$|^(?:若|如|根据|考虑)|^[的和及与其前后在对由从]|用于|符合|扩充|达到|超过|反而|仍然|依然|"
-                            r"累计|分别|合计|以上|以下|左右|[，。；：、“”《》]")
+# an extracted indicator that is no noun phrase: ends in a verb or particle, starts with one, or spans clauses
+_BAD_INDICATOR = re.compile(r"[是将把被为于了达到超过约近共计其该此这等和及与或]$|^(?:若|如|根据|考虑)|^[的和及与其前后在对由从]|"
+                            r"用于|符合|扩充|达到|超过|反而|仍然|依然|累计|分别|合计|以上|以下|左右|[，。；：、“”《》]")
 _DEFINITION = re.compile(r"(?:^|(?<=[。；！？\n\t：:，,]))[\u00b9\u00b2\u00b3\u2070-\u2079]?\s*(?:所谓)?([\u4e00-\u9fffA-Za-z0-9“”]{2,16}?)"
                          r"(?:（[^（）]{1,20}）)?，?是指([^。；\n]{6,150})[。；\n]")
 _VAGUE_SUBJECT = re.compile(r"^(?:这|那|其|该|此|它|上述|以上|前者|后者|本|我们|也就)")
