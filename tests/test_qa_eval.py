@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.eval.qa import answer_record, contains, score, shares_run, summarise
+from kg.eval.qa import answer_record, contains, format_summary, score, shares_run, summarise
 from kg.types import Answer, Citation
 from conftest import SHARED
 
@@ -96,3 +96,18 @@ def test_hand_made_answers_agree_with_score_py(tmp_path):
     ours = summarise(score(QUESTIONS, ANSWERS)).as_dict()
     ref = _score_py(qpath, ANSWERS, tmp_path)
     assert {k: ours[k] for k in ref} == ref
+
+
+def test_tally_overall_and_per_category():
+    answers = [*ANSWERS[:3], {"id": "d", "answer": "", "abstained": True, "citations": []}, ANSWERS[4]]
+    s = summarise(score(QUESTIONS, answers))
+    t = s.total
+    assert (t.n, t.right, t.wrong, t.not_found, t.unanswerable_answered) == (5, 0, 4, 1, 1)
+    assert (s.categories["table"].not_found, s.categories["table"].wrong) == (1, 0)
+    assert (s.categories["unanswerable"].wrong, s.categories["unanswerable"].unanswerable_answered) == (1, 1)
+    assert s.categories["fact"].cited == 1 and s.categories["fact"].citation_hit == 1.0
+    d = s.as_dict()
+    assert d["answered_wrong"] == 4 and d["categories"]["table"]["not_found"] == 1
+    assert t.headline() == "right 0.000 (0/5), answered but wrong 4/5, wrongly not found 1/5"
+    text = format_summary(s)
+    assert text.startswith(t.headline()) and "  table" in text and len(text.splitlines()) == 6

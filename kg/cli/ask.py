@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kg.cli.common import add_command, add_model_options, open_kb, print_json, settings
 
@@ -49,34 +50,100 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_answers(args: argparse.Namespace) -> int:
-    """Answer every question of FILE.jsonl and score the answers exactly as the question set's score.py does.
+    """Answer every question of each FILE.jsonl and score the answers exactly as the question set's score.py does:
+    per set and per category right, answered but wrong, wrongly "not found", citation hits.
 
-    Reads args.kb, args.answers (the question file), args.misses, args.json and the model options."""
+    Reads args.kb, args.answers (question files), args.misses, args.json and the model options."""
     from kg.eval.qa import answer_record, check_questions, format_misses, format_summary, load_jsonl, score, summarise
     from kg.qa import answer
     from kg.service import open_qa
-    questions = load_jsonl(args.answers)
-    check_questions(questions, args.answers)
+    sets = []
+    for path in args.answers:
+        questions = load_jsonl(path)
+        check_questions(questions, path)
+        sets.append((path, questions))
     with open_kb(args) as kb:
         ctx = open_qa(kb, settings(args), _qa_settings(args))
-        records = [answer_record(q["id"], answer(q["question"], ctx)) for q in questions]
-    rows = score(questions, records)
-    summary = summarise(rows)
+        scored = [(path, score(qs, [answer_record(q["id"], answer(q["question"], ctx)) for q in qs]))
+                  for path, qs in sets]
+    if len(scored) > 1:
+        scored.append(("all", [r for _, rows in scored for r in rows]))
+    for path, rows in scored:
+        summary = summarise(rows)
+        if getattr(args, "json", False):
+            print_json({"set": path, **summary.as_dict()})
+        else:
+            print(f"{path}: {format_summary(summary)}")
+        if args.misses and path != "all":
+            for line in format_misses(rows):
+                print(line)
+    return 0
+
+
+def cmd_eval_synthetic(args: argparse.Namespace) -> int:
+    """Generate questions from the knowledge base's own cells, figures and definitions, answer them and count the
+    round trip (value in the answer and the right passage cited) per report; --write saves the questions."""
+    import json
+    from pathlib import Path
+    from kg.errors import UsageError
+    from kg.eval.qa import answer_record
+    from kg.eval.roundtrip import format_failures, format_report, report, run
+    from kg.eval.synthetic import generate, vocabulary
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.qa import answer
+    from kg.service import open_qa
+    if args.limit is not None and args.limit < 1:
+        raise UsageError(f"--limit must be at least 1, got {args.limit}")
+    if args.phrasings < 1:
+        raise UsageError(f"--phrasings must be at least 1, got {args.phrasings}")
+    with open_kb(args) as kb:
+        docs = [kb.document(i) for i in kb.doc_ids()]
+        if args.doc:
+            docs = [kb.document(args.doc)]
+        figures = kb.facts("figure")
+        gen = generate(docs, kb.tables(), figures, vocabulary(load_gazetteer()), args.seed, args.phrasings,
+                       args.limit)
+        questions = [q for q in gen.questions if args.split == "all" or q["split"] == args.split]
+        if args.write:
+            Path(args.write).write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions),
+                                        encoding="utf-8")
+        print(f"{len(questions)} questions from {gen.facts} facts of {len(docs)} documents ({gen.ambiguous} "
+              f"ambiguous facts skipped, {gen.unphrased} without a phraseable period)"
+              + (f"; written to {args.write}" if args.write else ""), file=sys.stderr)
+        for source, (facts, n) in sorted(gen.per_doc.items()):
+            print(f"  {source}: {n} questions from {facts} usable facts", file=sys.stderr)
+        if args.no_answer:
+            return 0
+        ctx = open_qa(kb, settings(args), _qa_settings(args))
+        outcomes = run(questions, lambda q: answer_record("", answer(q, ctx)), figures)
+    rep = report(outcomes)
     if getattr(args, "json", False):
-        print_json(summary.as_dict())
+        print_json(rep.as_dict())
     else:
-        print(format_summary(summary))
+        print(format_report(rep))
     if args.misses:
-        for line in format_misses(rows):
+        for line in format_failures(outcomes):
             print(line)
     return 0
 
 
 def add_eval_answer_options(sp: argparse.ArgumentParser) -> None:
-    """What `kg eval FILE.jsonl` needs on top of the retrieval options (--misses is shared)."""
-    sp.add_argument("answers", nargs="?", metavar="FILE.jsonl",
-                    help="score answers to this question set (id, question, type, category, accept, evidence)")
-    sp.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    """What `kg eval FILE.jsonl ...` and `kg eval --synthetic` need on top of the retrieval options."""
+    sp.add_argument("answers", nargs="*", metavar="FILE.jsonl",
+                    help="score answers to these question sets (id, question, type, category, accept, evidence)")
+    sp.add_argument("--json", action="store_true", help="print each summary as one JSON object")
+    sp.add_argument("--synthetic", action="store_true", help="generate questions from the knowledge base's own "
+                    "table cells, figures and definitions and score the round trip per report")
+    sp.add_argument("--limit", type=int, metavar="N", help="--synthetic: at most N questions per document")
+    sp.add_argument("--phrasings", type=int, default=3, metavar="K", help="--synthetic: phrasings per fact (3)")
+    sp.add_argument("--seed", type=int, default=0, help="--synthetic: random seed of the phrasings (0)")
+    sp.add_argument("--split", choices=["all", "fit", "holdout"], default="all",
+                    help="--synthetic: only this part of the generated questions (split by a hash of the fact; "
+                    "--limit counts before the split)")
+    sp.add_argument("--doc", metavar="ID", help="--synthetic: only this document")
+    sp.add_argument("--write", metavar="FILE.jsonl", help="--synthetic: write the questions (dev.jsonl format, "
+                    "plus split) to FILE")
+    sp.add_argument("--no-answer", action="store_true", help="--synthetic: only generate (with --write)")
 
 
 def register(sub) -> None:

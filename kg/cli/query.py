@@ -51,13 +51,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from kg import service
     from kg.errors import UsageError
     from kg.eval.retrieval import evaluate, load_questions, summarise
-    if args.retrieval and args.answers:
-        raise UsageError("give either FILE.jsonl (score answers) or --retrieval FILE.jsonl, not both")
+    if sum(map(bool, (args.retrieval, args.answers, args.synthetic))) > 1:
+        raise UsageError("give one of FILE.jsonl (score answers), --retrieval FILE.jsonl or --synthetic")
+    if args.synthetic:
+        from kg.cli.ask import cmd_eval_synthetic
+        return cmd_eval_synthetic(args)
     if args.answers:
         from kg.cli.ask import cmd_eval_answers
         return cmd_eval_answers(args)
     if not args.retrieval:
-        raise UsageError("give FILE.jsonl to score answers, or --retrieval FILE.jsonl to score retrieval")
+        raise UsageError("give FILE.jsonl to score answers, --retrieval FILE.jsonl to score retrieval, or "
+                         "--synthetic to score questions generated from the knowledge base")
     questions = load_questions(args.retrieval)
     with open_kb(args) as kb:
         searcher = service.open_searcher(kb, settings(args), progress())

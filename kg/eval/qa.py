@@ -64,6 +64,52 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class Tally:
+    """The ways a set of scored questions came out: right, answered but wrong, wrongly "not found"."""
+
+    n: int = 0
+    right: int = 0
+    wrong: int = 0  # answered (not abstained) and not right; an answered unanswerable question included
+    not_found: int = 0  # answerable, but the system said the corpus does not give it
+    unanswerable_answered: int = 0  # unanswerable, but the system answered (also counted in wrong)
+    missing: int = 0  # no answer record for the question
+    cited: int = 0  # answerable questions whose citations hit the evidence
+    answerable: int = 0
+
+    @property
+    def citation_hit(self) -> float:
+        return self.cited / max(1, self.answerable)
+
+    def as_dict(self) -> dict:
+        return {"n": self.n, "right": self.right, "wrong": self.wrong, "not_found": self.not_found,
+                "unanswerable_answered": self.unanswerable_answered, "missing": self.missing,
+                "citation_hit": round(self.citation_hit, 4), "answerable": self.answerable}
+
+    def headline(self) -> str:
+        """right, answered but wrong, wrongly not found: as rates and counts."""
+        n = max(1, self.n)
+        return (f"right {self.right / n:.3f} ({self.right}/{self.n}), answered but wrong {self.wrong}/{self.n}, "
+                f"wrongly not found {self.not_found}/{self.n}")
+
+
+def tally(rows: Iterable[Row]) -> Tally:
+    """Count the outcomes of scored rows."""
+    n = right = wrong = not_found = una = missing = cited = answerable = 0
+    for r in rows:
+        n += 1
+        right += r.ok
+        missing += r.missing
+        if not r.ok and not r.abstained:
+            wrong += 1
+            una += r.unanswerable
+        if not r.unanswerable:
+            answerable += 1
+            cited += bool(r.cite_hit)
+            not_found += r.abstained and not r.missing
+    return Tally(n, right, wrong, not_found, una, missing, cited, answerable)
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     n: int
     accuracy: float
@@ -72,12 +118,16 @@ class Summary:
     by_category: dict[str, tuple[int, int]]  # category -> (right, total)
     false_abstentions: int  # answerable, but the system said it found nothing
     false_answers: int  # unanswerable, but the system answered
+    total: Tally = Tally()
+    categories: dict[str, Tally] | None = None  # category -> its tally
 
     def as_dict(self) -> dict:
-        """The figures score.py --json prints, plus the abstention counts."""
+        """The figures score.py --json prints, plus the abstention counts and a tally overall and per category."""
         return {"accuracy": self.accuracy, "n": self.n, "missing": self.missing, "citation_hit": self.citation_hit,
                 "by_category": {c: f"{k}/{n}" for c, (k, n) in sorted(self.by_category.items())},
-                "false_abstentions": self.false_abstentions, "false_answers": self.false_answers}
+                "false_abstentions": self.false_abstentions, "false_answers": self.false_answers,
+                "answered_wrong": self.total.wrong, "total": self.total.as_dict(),
+                "categories": {c: t.as_dict() for c, t in sorted((self.categories or {}).items())}}
 
 
 def score(questions: Sequence[dict], answers: Iterable[dict]) -> list[Row]:
@@ -104,17 +154,15 @@ def score(questions: Sequence[dict], answers: Iterable[dict]) -> list[Row]:
 
 
 def summarise(rows: Sequence[Row]) -> Summary:
-    cats: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    cats: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
-        cats[r.category][0] += r.ok
-        cats[r.category][1] += 1
-    answerable = [r for r in rows if not r.unanswerable]
+        cats[r.category].append(r)
+    total = tally(rows)
     return Summary(
-        n=len(rows), accuracy=sum(r.ok for r in rows) / max(1, len(rows)),
-        citation_hit=sum(bool(r.cite_hit) for r in answerable) / max(1, len(answerable)),
-        missing=sum(r.missing for r in rows), by_category={c: (k, n) for c, (k, n) in cats.items()},
-        false_abstentions=sum(r.abstained and not r.missing for r in answerable),
-        false_answers=sum(not r.abstained for r in rows if r.unanswerable))
+        n=len(rows), accuracy=total.right / max(1, len(rows)), citation_hit=total.citation_hit,
+        missing=total.missing, by_category={c: (sum(r.ok for r in rs), len(rs)) for c, rs in cats.items()},
+        false_abstentions=total.not_found, false_answers=total.unanswerable_answered, total=total,
+        categories={c: tally(rs) for c, rs in cats.items()})
 
 
 def answer_record(qid: str, ans: Answer) -> dict:
@@ -150,10 +198,16 @@ def check_questions(questions: Sequence[dict], path: str | Path = "") -> None:
 
 
 def format_summary(s: Summary) -> str:
-    cats = ", ".join(f"{c} {k}/{n}" for c, (k, n) in sorted(s.by_category.items()))
-    return (f"accuracy {s.accuracy:.3f} ({sum(k for k, _ in s.by_category.values())}/{s.n}), citation_hit "
-            f"{s.citation_hit:.3f}, false abstentions {s.false_abstentions}, false answers {s.false_answers}, "
-            f"missing {s.missing}; {cats}")
+    """The headline figures, then one line per category."""
+    t = s.total
+    lines = [f"{t.headline()}; citation_hit {s.citation_hit:.3f}, unanswerable answered {t.unanswerable_answered}, "
+             f"missing {s.missing}"]
+    width = max((len(c) for c in s.categories or {}), default=8)
+    for c, ct in sorted((s.categories or {}).items()):
+        lines.append(f"  {c:<{width}}  n={ct.n:<4} right {ct.right:<4} wrong {ct.wrong:<4} not found "
+                     f"{ct.not_found:<4} unanswerable answered {ct.unanswerable_answered:<3} citation_hit "
+                     + (f"{ct.citation_hit:.3f}" if ct.answerable else "-"))
+    return "\n".join(lines)
 
 
 def format_misses(rows: Sequence[Row]) -> list[str]:
