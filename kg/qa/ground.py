@@ -2,9 +2,11 @@
 提到 for 提高至, a stray 号文又) cannot tell one passage from another, so it counts less, or not at all."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
-from kg.qa.question import Question
+from kg.qa.periods import anchored
+from kg.qa.question import Question, prepare
 from kg.qa.text import Term, bigrams, canon
 
 
@@ -35,9 +37,26 @@ def _grounded(term: Term, vocab: frozenset[str]) -> Term | None:
     return term if best == 1.0 else replace(term, weight=term.weight * best)
 
 
-def ground(q: Question, ctx) -> Question:
-    """q with each indicator word weighed by the share of its bigrams the reports use; its sides and asks too."""
+_REPORT_YEAR = re.compile(r"((?:19|20)\d\d)年?的?[^，,。？?：:]{0,10}?报告")
+
+
+def now_year(question: str, ctx) -> int | None:
+    """The year a question's 今年 means: the year of the report it names (24年政府工作报告：去年…), else the
+    newest report's year, the analyst's present as far as the reports know it."""
+    if m := _REPORT_YEAR.search(prepare(question)):
+        return int(m.group(1))
+    return max((d.year for d in ctx.documents.values() if d.year), default=None)
+
+
+def ground(q: Question, ctx, now: int | None = None) -> Question:
+    """q with each indicator word weighed by the share of its bigrams the reports use, and its 今年/去年 read
+    as years from now; its sides and asks too."""
     vocab = corpus_bigrams(ctx)
+    now = now if now is not None else now_year(q.text, ctx)
     terms = tuple(t for t in (_grounded(x, vocab) for x in q.terms) if t is not None)
-    return replace(q, terms=terms, sides=tuple(ground(s, ctx) for s in q.sides),
-                   asks=tuple(ground(a, ctx) for a in q.asks))
+    named = _REPORT_YEAR.search(prepare(q.text))
+    periods = tuple(dict.fromkeys(anchored(p, now) for p in q.periods
+                                  if not (named and "{y" not in p and p == named.group(1)
+                                          and any("{y" in x for x in q.periods))))
+    return replace(q, terms=terms, periods=periods, sides=tuple(ground(s, ctx, now) for s in q.sides),
+                   asks=tuple(ground(a, ctx, now) for a in q.asks))

@@ -41,6 +41,16 @@ def parse(period: str) -> Span | None:
     return Span(years, months)
 
 
+_RELATIVE = re.compile(r"\{y([+-]\d+)\}")
+
+
+def anchored(period: str, year: int | None) -> str:
+    """A question's 今年/去年 ({y+0}, {y-1}) read from the year of the report a candidate comes from."""
+    if year is None or "{y" not in period:
+        return period
+    return _RELATIVE.sub(lambda m: str(year + int(m.group(1))), period)
+
+
 def fill_years(periods: list[str]) -> list[str]:
     """2023年1月和10月: 10月 takes the year written before it (or else after it)."""
     out = []

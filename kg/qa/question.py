@@ -115,7 +115,9 @@ def _periods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     for p in find_periods(text):
         spans.append((p.start, p.end))  # masked from the terms either way
         if not (p.template.endswith("年初") and _NOT_PERIOD.match(text, p.end)):
-            found.append((p.start, p.end, p.template))
+            # 今年 / 去年: counted from the year of the report that answers, resolved per candidate
+            tpl = p.template.replace("{y}", f"{{y{p.relative:+d}}}") if p.relative is not None else p.template
+            found.append((p.start, p.end, tpl))
     for m in _BARE_YEAR.finditer(text):  # 辽宁 2024 旅游收入: a year written without 年
         if not any(s <= m.start() < e for s, e in spans):
             found.append((m.start(), m.end(), m.group(1)))
