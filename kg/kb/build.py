@@ -44,7 +44,7 @@ def parse_file(path: Path, settings: ChunkSettings = ChunkSettings(), facts: boo
     from kg.extract.pipeline import extract
     ex = extract(doc, tables, chunks, load_gazetteer())
     return Parsed(doc, tables, chunks, Facts(ex.entities, ex.mentions, ex.figures, ex.relations,
-                                              sum(n for _, n in ex.skipped)))
+                                              sum(n for _, n in ex.skipped), ex.definitions, ex.enumerations))
 
 
 def _sha256(path: Path) -> str:
