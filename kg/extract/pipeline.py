@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from kg.extract.cells import cell_figures
 from kg.extract.definitions import definitions as find_definitions, find_definitions as definition_spans
@@ -39,20 +40,33 @@ class Extraction:
 def extract(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer) -> Extraction:
     """Deterministic: the same document, tables, chunks and gazetteer always give the same Extraction.
 
-    gazetteer is kg.extract.gazetteer.load_gazetteer() or anything with the same finders.
+    gazetteer is kg.extract.gazetteer.load_gazetteer() or anything with the same finders. The stages are also the
+    components of the spaCy pipeline (kg.extract.nlp), which assembles its Extraction the same way.
     """
     ents = find_entities(doc, chunks, gazetteer)
+    text, cells = figure_stage(doc, tables, chunks, gazetteer)
+    defs, enums = definitions_and_lists(doc, chunks, gazetteer)
+    return assemble(doc, tables, chunks, gazetteer, ents, ents.mentions, (text, cells), defs, enums)
+
+
+def figure_stage(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer):
+    """(text figures, cell figures), each a kg.extract.figures.Found."""
     ctx = Context(doc.id, data_year(doc), _home_region(doc, gazetteer), doc.year)
-    text = text_figures(doc, chunks, gazetteer, ctx)
-    cells = cell_figures(doc, tables, chunks, gazetteer, ctx)
+    return text_figures(doc, chunks, gazetteer, ctx), cell_figures(doc, tables, chunks, gazetteer, ctx)
+
+
+def assemble(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer, ents,
+             mentions: Iterable[Mention], found_figures, defs: tuple[Definition, ...] = (),
+             enums: tuple[Enumeration, ...] = ()) -> Extraction:
+    """The Extraction from the stages' results: figures canonical and deduplicated, every region described."""
+    text, cells = found_figures
     figures = tuple(sorted({f.id: _canonical(f, gazetteer) for f in (*text.figures, *cells.figures)}.values(),
                            key=lambda f: (f.start, f.end)))
     entities = _with_figure_regions(ents.entities, figures, gazetteer)
     relations = build_relations(doc, chunks, ents)
     skipped = Counter(text.skipped) + Counter(cells.skipped) + Counter(ents.skipped)
     skipped["cell_skipped_rows"] = sum(t.skipped_rows for t in tables)
-    defs, enums = definitions_and_lists(doc, chunks, gazetteer)
-    return Extraction(doc.id, entities, tuple(sorted(ents.mentions, key=lambda m: (m.start, m.end, m.entity_id))),
+    return Extraction(doc.id, entities, tuple(sorted(mentions, key=lambda m: (m.start, m.end, m.entity_id))),
                       figures, relations, tuple(sorted((k, v) for k, v in skipped.items() if v)), defs, enums)
 
 
