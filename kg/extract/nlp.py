@@ -118,10 +118,16 @@ _FACTORIES = {"kg_entities": EntityStage, "kg_figures": FigureStage, "kg_periods
               "kg_docnumbers": DocNumberStage, "kg_definitions": DefinitionStage}
 
 
+def _maker(cls):
+    def create(nlp, name: str):  # no settings: the config stays serialisable, nlp.to_disk works
+        return cls(name)
+    return create
+
+
 def _register(Language) -> None:
     for name, cls in _FACTORIES.items():
         if not Language.has_factory(name):
-            Language.factory(name)(lambda nlp, name, cls=cls: cls(name))
+            Language.factory(name)(_maker(cls))
 
 
 def make_pipeline(gazetteer=None, components: tuple[str, ...] = COMPONENTS, ruler: bool = True):
