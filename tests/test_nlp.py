@@ -22,9 +22,19 @@ def pipeline(gz):
 
 
 def test_blank_zh_segments_characters_without_a_model(pipeline):
-    assert pipeline.config["nlp"]["tokenizer"]["segmenter"] == "char"
+    assert pipeline.lang == "zh" and pipeline.config["nlp"]["tokenizer"]["@tokenizers"] == N.TOKENIZER
     assert pipeline.pipe_names == ["gazetteer_ruler", *N.COMPONENTS]
     assert [t.text for t in pipeline.make_doc("辽宁 GDP")] == ["辽", "宁", "G", "D", "P"]
+
+
+def test_char_tokenizer_equals_spacys_own_char_segmenter(parsed_corpus, pipeline):
+    own = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+    texts = [" a b", "a  b ", "\n\nx y\n", "", "  ", "x", "中国 人民银行  辽宁\n省分行 GDP 12.5%"]
+    texts += [p.doc.text for p in parsed_corpus.values()]
+    for text in texts:
+        a, b = own.make_doc(text), pipeline.make_doc(text)
+        assert [(t.text, t.whitespace_) for t in a] == [(t.text, t.whitespace_) for t in b], text[:40]
+        assert b.text == text
 
 
 def test_gazetteer_spans_may_overlap(pipeline):
