@@ -187,3 +187,10 @@ def test_cli_definitions_json(kb_with_facts, capsys):
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {r["type"] for r in rows} == {"definition", "enumeration"}
     assert all(r["key"] == "一案两书" for r in rows)
+
+
+def test_items_framed_by_the_term_lose_the_frame():
+    text = "名词解释\n1.重大慢性病防治“四早”工程：重大慢性病综合防治早预防、早干预、早发现、早诊治工程。\n"
+    assert ("重大慢性病防治“四早”工程", ["早预防", "早干预", "早发现", "早诊治"], "definition") in enums(text)
+    text = "在册亨、罗甸、望谟、三都、贞丰、榕江、镇宁、关岭等8个重点县建设露地冬春果蔬基地。"
+    assert enums(text) == [("8个重点县", ["册亨", "罗甸", "望谟", "三都", "贞丰", "榕江", "镇宁", "关岭"], "etc")]

@@ -56,7 +56,7 @@ def trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Whitespace, markdown stars and outer quotes off both ends of text[s:e]."""
     while s < e and (text[s].isspace() or text[s] in "*"):
         s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in "*，,。；;：:"):
+    while e > s and (text[e - 1].isspace() or text[e - 1] in "*，,。；;：:" + _SUPERSCRIPT):
         e -= 1
     if e - s >= 2 and text[s] in "“\"「『《" and text[e - 1] in "”\"」』》" and not _QUOTED_INSIDE(text[s + 1:e - 1]):
         s, e = s + 1, e - 1

@@ -238,11 +238,33 @@ def _etcs(text: str) -> list[Found]:
 
 
 def _after_verb(text: str, s: int, e: int) -> tuple[int, int]:
-    """成都有序推进保障性住房建设 -> 保障性住房建设: what follows the last verb, when something does."""
+    """成都有序推进保障性住房建设 -> 保障性住房建设, 在册亨 -> 册亨: what follows the last verb or a leading
+    preposition, when something does."""
     for v in reversed(list(_VERB_RE.finditer(text, s, e))):
         if e - v.end() >= 2:
             return v.end(), e
+    if (p := re.match(r"[在对从向将把]", text[s:e])) and e - s - p.end() >= 2:
+        return s + p.end(), e
     return s, e
+
+
+def _framed(text: str, term: str, items: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """重大慢性病综合防治早预防、早干预、早发现、早诊治工程 for “四早”工程: when the inner items are alike (same
+    length L, same first character), the first item keeps its last L characters from that character on and the
+    last loses the word the term closes with (工程), each only if that leaves L characters."""
+    inner = items[1:-1]
+    lengths = {e - s for s, e in inner}
+    heads = {text[s] for s, _ in inner}
+    if len(inner) < 2 or len(lengths) != 1 or len(heads) != 1:
+        return items
+    n, head = lengths.pop(), heads.pop()
+    (fs, fe), (ls, le) = items[0], items[-1]
+    if fe - fs > n and text[fe - n] == head:
+        fs = fe - n
+    tail = re.search(r"[\u4e00-\u9fff]{2}$", term)
+    if tail and le - ls == n + 2 and text[ls:le].endswith(tail.group()):
+        le -= 2
+    return [(fs, fe), *inner, (ls, le)]
 
 
 def _parens(text: str) -> list[Found]:
@@ -275,6 +297,7 @@ def from_definitions(text: str, defs: list[Def]) -> list[Found]:
         stop = re.search(r"[，,；;。]", text[d.body[0]:d.body[1]])
         items = split_items(text, d.body[0], d.body[0] + stop.start() if stop else d.body[1])
         if items and len(items) == n:
+            items = _framed(text, text[d.term[0]:d.term[1]], items)
             out.append(Found(d.term, tuple(items), "definition"))
     return out
 
