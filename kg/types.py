@@ -291,7 +291,7 @@ class Facts:
     enumerations: tuple["Enumeration", ...] = ()
 
 
-DEFINITION_KINDS = ("means", "is", "ie", "abbreviation", "called", "glossary", "footnote")
+DEFINITION_KINDS = ("means", "is", "ie", "abbreviation", "called", "glossary", "footnote", "formula")
 ENUMERATION_KINDS = ("ordinal", "numbered", "circled", "dash", "include", "etc", "paren", "definition")
 
 
@@ -312,7 +312,8 @@ class Definition:
     term_span: tuple[int, int]
     body: str  # Document.text[body_span]: the defining clause
     body_span: tuple[int, int]
-    kind: str  # one of DEFINITION_KINDS: means (是指/指), is (X是…的差额), ie (即), abbreviation, called, glossary, footnote
+    kind: str  # one of DEFINITION_KINDS: means (是指/指), is (X是…的差额), ie (即), abbreviation, called, glossary,
+    #            footnote, formula (X=A/B)
     key: str = ""  # lookup form of the term: the quoted core (六地), spaces and quotes dropped
     concept: str | None = None  # concept entity id when the term is a gazetteer concept
 

@@ -49,10 +49,16 @@ def test_called_takes_the_sentence_before_it():
     assert defs(text) == [("特殊再融资债", "部分地区开始发行以偿还存量债务为目的的再融资债", "called")]
 
 
+def test_formula_defines_the_term_on_its_left():
+    text = "即接续率的计算公式应为：当年接续率=当年用于偿还到期债券本金的再融资债券发行量/当年地方债到期量。"
+    assert defs(text) == [("当年接续率", "当年用于偿还到期债券本金的再融资债券发行量/当年地方债到期量", "formula")]
+
+
 @pytest.mark.parametrize("text", [
     "报告指出，经济稳中向好。", "加快培育新型消费，发展即时零售。", "严格实行“非禁即入”。",
     "我们认为扣减后的接续率口径更为合理，即接续率的计算公式应为：A/B。", "即接续率<100%。",
-    "重大项目支出\t主要指国家重大战略的融资需求测算。",
+    "重大项目支出\t主要指国家重大战略的融资需求测算。", "新三板市场以三板成指 (针对协议转让标的) 为基准。",
+    "当年末限额-上年末限额=限额增量+限额回收。", "限额回收 E=A-B-C-D",
 ])
 def test_no_definition_where_none_is_stated(text):
     assert defs(text) == []

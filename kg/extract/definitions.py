@@ -1,5 +1,5 @@
 """Definitional statements: `X是指…`, `X指…`, `所谓X，是…`, `X，即…`, `…（即X）`, `…（以下简称X）`, `将…称为X`,
-`X是…的差额`, glossary entries (名词解释) and defining footnotes (脚注), each with the exact spans of term and body.
+`X是…的差额`, `X=A/B`, glossary entries (名词解释) and defining footnotes (脚注), each with the exact spans of term and body.
 
 Precision first: the QA answers `X指什么` from these, so a pattern only fires where the term is a short noun
 phrase standing alone (a quoted term, a gazetteer concept, a whole clause) and the body runs to the sentence end.
@@ -13,7 +13,7 @@ from kg.types import Chunk, Definition, content_id
 
 # A sentence ends at 。！？；, a line end, or a tab (table cells); definitions never cross one.
 _SENT_END = re.compile(r"[。！？!?；;\n\t]")
-_CLAUSE_END = re.compile(r"[，,：:、（）()\s]")
+_CLAUSE_END = re.compile(r"[，,：:、（）()\t\n]")  # not spaces: PDF text spaces out numbers (2023 年)
 _MEANS = re.compile(r"是指|指的是|意指|(?<![是所意])指(?![出导标引数挥定南明望令向称代示派责控正纹日])")
 _ALSO = re.compile(r"所谓\s*([^，,。；]{2,20}?)\s*[，,]\s*(?:就是|是指|是|即|指)")
 _IE_PAREN = re.compile(r"[（(]\s*即\s*([^（）()，,。]{2,20}?)\s*[）)]")
@@ -23,6 +23,7 @@ _CALLED = re.compile(r"[，,]\s*(?:我们)?将(?:这部分|这些|这类|此类|
                      r"\s*([^，,。；]{2,16})")
 _COPULA_END = re.compile(r"的(?:[^，,。；的]{0,8})?(?:差额|差值|总和|之和|总称|统称|合称|简称|比例|比率|比值|比重|品种|一种|"
                          r"类型|总额|余额|部分|缺口|乘积|商|总量|统计口径|口径|指标|概念)$")
+_FORMULA_END = re.compile(r"\*\*|[，,](?=[^=＝]*$)|[=＝]")
 _GLOSSARY_HEAD = re.compile(r"^[ \t]*(?:名词解释|名词注释|术语解释|名词说明|注释)[ \t]*[:：]?[ \t]*$", re.M)
 _FOOTNOTE_HEAD = re.compile(r"^[ \t]*脚注[ \t]*$", re.M)
 _ENTRY = re.compile(r"^[ \t]*(\d{1,3})[.、．]\s*([^：:\n]{1,40}?)\s*[：:]", re.M)
@@ -105,8 +106,7 @@ def _clause_start(text: str, sa: int, pos: int) -> int:
             depth += 1
         elif c in "“《":
             depth -= 1
-        elif depth <= 0 and _CLAUSE_END.match(c) and not (c == " " and _CJK.match(text[i - 2:i - 1] or "")
-                                                          and _CJK.match(text[i:i + 1] or "")):
+        elif depth <= 0 and _CLAUSE_END.match(c):
             return i
         i -= 1
     return sa
@@ -140,8 +140,9 @@ def _inline(text: str, sa: int, sb: int) -> list[Found]:
         body = _body(text, m.end(), sb)
         if term is None or body is None:
             continue
-        if bare and "“" not in text[term[0] - 1:term[1] + 1] and _clause_start(text, sa, m.start()) != sa:
-            continue  # a bare 指 only after a quoted term or a whole-sentence subject (…的“六横”指…)
+        if bare and (not re.match(r"[\u4e00-\u9fff“《]", text[m.end():m.end() + 1])
+                     or "“" not in text[term[0] - 1:term[1] + 1] and _clause_start(text, sa, m.start()) != sa):
+            continue  # a bare 指 only before words, after a quoted term or a whole-sentence subject (“六横”指…)
         out.append(Found(term, body, "means"))
     for m in _ALSO.finditer(text, sa, sb):
         term, body = clean_term(text, *m.span(1)), _body(text, m.end(), sb)
@@ -168,6 +169,27 @@ def _inline(text: str, sa: int, sb: int) -> list[Found]:
         if term and body:
             out.append(Found(term, body, "called"))
     out += _copula(text, sa, sb)
+    out += _formula(text, sa, sb)
+    return out
+
+
+def _formula(text: str, sa: int, sb: int) -> list[Found]:
+    """`当年接续率=当年用于偿还到期债券本金的再融资债券发行量/当年地方债到期量`: a clause that opens with a plain term
+    and `=`, and an expression with an operator after it."""
+    out = []
+    for m in re.finditer(r"[=＝]", text[sa:sb]):
+        eq = sa + m.start()
+        cs = _clause_start(text, sa, eq)
+        while cs < eq and text[cs] in "*“":
+            cs += 1
+        if re.search(r"[-+×*/÷（()）=＝<>]", text[cs:eq]):
+            continue  # 当年末限额-上年末限额=…: an equation, not a definition
+        term = clean_term(text, cs, eq)
+        body = _body(text, eq + 1, _FORMULA_END.search(text, eq + 1, sb).start()
+                     if _FORMULA_END.search(text, eq + 1, sb) else sb)
+        expr = text[body[0]:body[1]] if body else ""
+        if term and body and re.search(r"[-+×*/÷]", expr) and re.search(r"[\u4e00-\u9fff]", expr) and len(expr) <= 200:
+            out.append(Found(term, body, "formula"))
     return out
 
 
