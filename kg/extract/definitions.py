@@ -22,12 +22,12 @@ _ABBR = re.compile(r"[（(]\s*(?:以下)?(?:简称|下称)\s*[:：]?\s*([^（）
 _CALLED = re.compile(r"[，,]\s*(?:我们)?将(?:这部分|这些|这类|此类|该类|上述|以上)[^，,。；]{0,8}?(?:称为|称作|定义为|统称为)"
                      r"\s*([^，,。；]{2,16})")
 _COPULA_END = re.compile(r"的(?:[^，,。；的]{0,8})?(?:差额|差值|总和|之和|总称|统称|合称|简称|比例|比率|比值|比重|品种|一种|"
-                         r"类型|总额|余额|部分|缺口|乘积|商|总量|统计口径|口径|指标|概念)$")
+                         r"类型|总额|余额|缺口|乘积|商|总量|统计口径|口径|指标|概念)$")
 _FORMULA_END = re.compile(r"\*\*|[，,](?=[^=＝]*$)|[=＝]")
 _GLOSSARY_HEAD = re.compile(r"^[ \t]*(?:名词解释|名词注释|术语解释|名词说明|注释)[ \t]*[:：]?[ \t]*$", re.M)
 _FOOTNOTE_HEAD = re.compile(r"^[ \t]*脚注[ \t]*$", re.M)
 _ENTRY = re.compile(r"^[ \t]*(\d{1,3})[.、．]\s*([^：:\n]{1,40}?)\s*[：:]", re.M)
-_LEAD = re.compile(r"(?:[\s*#>\-—·•]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\d{1,3}[.、．](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|其中|所谓|主要|具体|而|但|即|这里|此处|本文|"
+_LEAD = re.compile(r"(?:[\s*#>\-—·•]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[\[【［]\d{1,3}[\]】］]|\d{1,3}[.、．](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|其中|所谓|主要|具体|而|但|即|这里|此处|本文|"
                    r"本报告|通常|一般而言|上述|此外|同时|另外|因此|所以|[一二三四五六七八九十]是)+")
 _TRAIL = re.compile(r"(?:[\s*，,：:]|一词|这一概念|概念)+$")
 _BAD_TERM = re.compile(r"[，,。；;！？=<>＝%]|我们|认为|可以|应当|需要|通过|^[\d.]+$|^[这那此该它他她]|^(?:第|今年|去年|目前|当前)")
@@ -161,7 +161,7 @@ def _inline(text: str, sa: int, sb: int) -> list[Found]:
             out.append(Found(term, body, "ie"))
     for m in _ABBR.finditer(text, sa, sb):
         term = clean_term(text, *m.span(1)) if m.end(1) - m.start(1) >= 2 else trim(text, *m.span(1))
-        body = _abbr_body(text, sa, m.start())
+        body = _abbr_body(text, sa, m.start(), text[term[0]:term[1]] if term else "")
         if term and body and term[1] > term[0]:
             out.append(Found(term, body, "abbreviation"))
     for m in _CALLED.finditer(text, sa, sb):
@@ -203,7 +203,7 @@ def _ie_term(text: str, sa: int, pos: int) -> tuple[int, int] | None:
     return clean_term(text, cs + m.start(1), cs + m.end(1)) if m else None
 
 
-def _abbr_body(text: str, sa: int, pos: int) -> tuple[int, int] | None:
+def _abbr_body(text: str, sa: int, pos: int, term: str = "") -> tuple[int, int] | None:
     """What `（以下简称X）` abbreviates: the 《title》 right before it, else the clause after its last verb."""
     end = pos
     while end > sa and text[end - 1].isspace():
@@ -212,7 +212,24 @@ def _abbr_body(text: str, sa: int, pos: int) -> tuple[int, int] | None:
         return o + 1, end - 1
     cs = _clause_start(text, sa, end)
     v = _VERBS.match(text, cs, end)
-    return _body(text, v.end() if v else cs, end, 2)
+    body = _body(text, v.end() if v else cs, end, 2)
+    return _from_initial(text, body, term) if body and term else body
+
+
+def _from_initial(text: str, body: tuple[int, int], term: str) -> tuple[int, int]:
+    """An abbreviation takes its characters in order from the name it shortens, which starts with its first:
+    根据相关监管法规和联合资信评估股份有限公司（以下简称“联合资信”） -> 联合资信评估股份有限公司."""
+    key = term_key(term)
+    s, e = body
+    for p in range(s, e):
+        if text[p] == key[:1] and _subsequence(key, text[p:e]):
+            return p, e
+    return body
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
 
 
 def _copula(text: str, sa: int, sb: int) -> list[Found]:

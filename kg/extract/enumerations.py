@@ -22,9 +22,9 @@ _CIRCLED = re.compile(r"[①-⑳]")
 _DASH_LINE = re.compile(r"^[ \t]*——", re.M)
 _INCLUDE = re.compile(r"(?<![不未])包括(?:了)?\s*")
 _ETC = re.compile(rf"等\s*(“[^”]{{2,12}}”|{_NUM}\s*(?:个|项|类|大|种|条|件|方面)[^，,。；;、\s（(]{{0,8}})")
-_LIST_END = re.compile(r"[，,。；;：:\n\t）)]|等|在内")
+_LIST_END = re.compile(r"[，,。；;：:\n\t]|等|在内")
 _VERB = (r"推进|推动|加快|加强|实施|支持|发展|完善|深化|开展|聚焦|围绕|落实|做好|抓好|实现|培育|打造|涵盖|涉及|突破|"
-         r"提出|下达|印发|发行|建设|推出|对于|关于|例如|比如|包括")
+         r"提出|下达|印发|发行|建设|推出|扩大|拓展|壮大|提升|优化|对于|关于|例如|比如|包括")
 _VERB_RE = re.compile(_VERB)
 _NOUN_STOP = re.compile(rf"(?:{_VERB}|而言|来说|的|和|为|在|中|是)")
 _MAX_ITEM = 30
@@ -68,13 +68,16 @@ def _count_word(text: str) -> tuple[str, int] | None:
 
 def split_items(text: str, s: int, e: int) -> list[tuple[int, int]] | None:
     """`A、B和C` -> [A, B, C] as spans; None when an item is empty, too long or holds a comma."""
-    parts, p = [], s
-    for m in re.finditer(r"、", text[s:e]):
-        parts.append((p, s + m.start()))
-        p = s + m.end()
+    parts, p, depth = [], s, 0
+    for i in range(s, e):  # 、 inside brackets or quotes separates nothing: 批发业企业（单位、个体户）
+        c = text[i]
+        depth += (c in "（(“《[【") - (c in "）)”》]】")
+        if c == "、" and depth <= 0:
+            parts.append((p, i))
+            p = i + 1
     parts.append((p, e))
     a, b = parts[-1]
-    last = list(re.finditer(r"以及|和|与|及|或", text[a:b]))
+    last = list(re.finditer(r"以及|和|与|及", text[a:b]))  # not 或: 债务和或有债务
     if last:
         m = last[-1]
         if m.start() > 0 and m.end() < b - a:
@@ -106,7 +109,13 @@ def _term(text: str, s: int, e: int) -> tuple[int, int] | None:
     s, e = trim(text, s, e)
     if e - s > 30:
         s = e - 30
-    return clean_term(text, s, e) if e - s <= 24 else (s, e)
+    t = clean_term(text, s, e) if e - s <= 24 else (s, e)
+    return t if t and _named(text[t[0]:t[1]]) else None
+
+
+def _named(term: str) -> bool:
+    """A head names something: three characters at least, or a count (两类); not 内容, 考虑, 分为."""
+    return len(re.sub(r"\s", "", term)) >= 3 or _COUNT.search(term) is not None
 
 
 def _sequence(text: str, first: re.Match, pattern: re.Pattern, value, limit: int = 3000) -> list[re.Match]:
@@ -184,9 +193,8 @@ def _includes(text: str) -> list[Found]:
     """`X包括A、B和C`, `X（包括A和B）`: the list runs to the next comma, 等 or sentence end."""
     out = []
     for m in _INCLUDE.finditer(text):
-        end = _LIST_END.search(text, m.end())
-        e = end.start() if end else len(text)
-        if end and end.group() == "在内":
+        e, end = _list_end(text, m.end())
+        if end == "在内":
             continue  # 包括A、B在内的多个省份: the term is a phrase after the list, left alone
         last = re.search(rf"(?:等)?\s*{_NUM}\s*(?:个|项|类|种|条|家)[^、]{{0,6}}$", text[m.end():e])
         count = text[m.end() + last.start():e] if last else None
@@ -195,6 +203,22 @@ def _includes(text: str) -> list[Found]:
         if items and term and (f := _checked(text, term, items, "include", count)) is not None:
             out.append(f)
     return out
+
+
+def _list_end(text: str, pos: int) -> tuple[int, str]:
+    """Where a 包括 list stops: the first comma, stop, 等 or 在内 outside brackets, or a bracket it did not open."""
+    depth = 0
+    for i in range(pos, len(text)):
+        c = text[i]
+        if c in "（(":
+            depth += 1
+        elif c in "）)":
+            if depth == 0:
+                return i, c
+            depth -= 1
+        elif depth == 0 and (m := _LIST_END.match(text, i)):
+            return i, m.group()
+    return len(text), ""
 
 
 def _include_term(text: str, pos: int) -> tuple[int, int] | None:
@@ -206,7 +230,7 @@ def _include_term(text: str, pos: int) -> tuple[int, int] | None:
         s -= 1
     if text[s:i].strip(" *"):
         t = clean_term(text, *_after_verb(text, s, i))
-        return t if t and not re.search(r"主要|分别|还|也", text[t[0]:t[1]][-2:]) else None
+        return t if t and _named(text[t[0]:t[1]]) and not re.search(r"主要|分别|还|也", text[t[0]:t[1]][-2:]) else None
     if s > 0 and text[s - 1] in "，,":  # “六横”指六个横向输水大动脉，包括…: the quoted term of the clause before
         p = s - 1
         while p > 0 and text[p - 1] not in "，,。；;：:\n\t":
