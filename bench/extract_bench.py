@@ -6,7 +6,8 @@ Without arguments it runs the five bundled reports (data/corpus) and the four un
 reports (../shared/extra). Prints counts; asserts only the span invariant (every mention, figure, definition
 and enumeration item is Document.text[start:end]). --figures N also prints N random sentence figures per report,
 to eyeball. --spacy also runs the spaCy pipeline (kg.extract.nlp) on each report, checks it gives the same
-Extraction and prints both times (wall clock per report; totals also in CPU seconds, steadier on a shared machine). --definitions prints every definition and enumeration found, to check by hand.
+Extraction and prints both times (wall clock per report; totals also in CPU seconds, steadier on a shared
+machine). --definitions prints every definition and enumeration found, to check by hand.
 """
 from __future__ import annotations
 

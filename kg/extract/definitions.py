@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.clauses import (CJK, CLAUSE_END, SUPERSCRIPT, chunk_for, clause_start, clean_term, sentences, term_key,
+                                trim)
 from kg.types import Chunk, Definition, content_id
 
-# A sentence ends at 。！？；, a line end, or a tab (table cells); definitions never cross one.
-_SENT_END = re.compile(r"[。！？!?；;\n\t]")
-_CLAUSE_END = re.compile(r"[，,：:、（）()\t\n]")  # not spaces: PDF text spaces out numbers (2023 年)
 _MEANS = re.compile(r"是指|指的是|意指|(?<![是所意])指(?![出导标引数挥定南明望令向称代示派责控正纹日])")
 _ALSO = re.compile(r"所谓\s*([^，,。；]{2,20}?)\s*[，,]\s*(?:就是|是指|是|即|指)")
 _IE_PAREN = re.compile(r"[（(]\s*即\s*([^（）()，,。]{2,20}?)\s*[）)]")
@@ -27,14 +26,7 @@ _FORMULA_END = re.compile(r"\*\*|[，,](?=[^=＝]*$)|[=＝]")
 _GLOSSARY_HEAD = re.compile(r"^[ \t]*(?:名词解释|名词注释|术语解释|名词说明|注释)[ \t]*[:：]?[ \t]*$", re.M)
 _FOOTNOTE_HEAD = re.compile(r"^[ \t]*脚注[ \t]*$", re.M)
 _ENTRY = re.compile(r"^[ \t]*(\d{1,3})[.、．]\s*([^：:\n]{1,40}?)\s*[：:]", re.M)
-_LEAD = re.compile(r"(?:[\s*#>\-—·•]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+|[\[【［]\d{1,3}[\]】］]|\d{1,3}[.、．](?!\d)|[（(]\d{1,2}[）)]|[①-⑳]|其中|所谓|主要|具体|而|但|即|这里|此处|本文|"
-                   r"本报告|通常|一般而言|上述|此外|同时|另外|因此|所以|[一二三四五六七八九十]是)+")
-_TRAIL = re.compile(r"(?:[\s*，,：:]|一词|这一概念|概念)+$")
-_BAD_TERM = re.compile(r"[，,。；;！？=<>＝%]|我们|认为|可以|应当|需要|通过|^[\d.]+$|^[这那此该它他她]|^(?:第|今年|去年|目前|当前)")
-_CJK = re.compile(r"[\u4e00-\u9fffA-Za-z]")
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,16})[”\"」』]")
 _VERBS = re.compile(r".*(?:印发|发行|设立|成立|开展|实施|推出|出台|制定|选择|建立|组建|提出|发布|启动|采用|推进)")
-_SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,79 +38,13 @@ class Found:
     kind: str
 
 
-def term_key(term: str) -> str:
-    """Lookup form of a term: the quoted core when there is one (新时代“六地” -> 六地), without spaces or quotes."""
-    q = _QUOTED.search(term)
-    core = q.group(1) if q and len(q.group(1)) >= 2 else term
-    return re.sub(r"[\s“”\"「」『』《》*]", "", core)
-
-
-def trim(text: str, s: int, e: int) -> tuple[int, int]:
-    """Whitespace, markdown stars and outer quotes off both ends of text[s:e]."""
-    while s < e and (text[s].isspace() or text[s] in "*"):
-        s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in "*，,。；;：:" + _SUPERSCRIPT):
-        e -= 1
-    if e - s >= 2 and text[s] in "“\"「『《" and text[e - 1] in "”\"」』》" and not _QUOTED_INSIDE(text[s + 1:e - 1]):
-        s, e = s + 1, e - 1
-    return s, e
-
-
-def _QUOTED_INSIDE(inner: str) -> bool:
-    return any(c in inner for c in "“”\"「」『』《》")
-
-
-def clean_term(text: str, s: int, e: int) -> tuple[int, int] | None:
-    """The term inside text[s:e]: numbering, footnote marks and connectives off the front; None if not a term."""
-    m = _LEAD.match(text, s, e)
-    if m:
-        s = m.end()
-    t = _TRAIL.search(text[s:e])
-    if t:
-        e = s + t.start()
-    s, e = trim(text, s, e)
-    term = text[s:e]
-    if not (2 <= len(term.replace(" ", "")) <= 24) or _BAD_TERM.search(term) or not _CJK.search(term):
-        return None
-    if term.count("“") != term.count("”") or term.count("《") != term.count("》"):
-        return None
-    return s, e
-
-
-def _sentences(text: str, start: int = 0, end: int | None = None):
-    end = len(text) if end is None else end
-    s = start
-    for m in _SENT_END.finditer(text, start, end):
-        if m.start() > s:
-            yield s, m.start()
-        s = m.end()
-    if s < end:
-        yield s, end
-
-
-def _clause_start(text: str, sa: int, pos: int) -> int:
-    """Start of the clause that ends at pos: after the last comma, colon, bracket or space before it."""
-    i = pos
-    depth = 0
-    while i > sa:
-        c = text[i - 1]
-        if c in "”》":
-            depth += 1
-        elif c in "“《":
-            depth -= 1
-        elif depth <= 0 and _CLAUSE_END.match(c):
-            return i
-        i -= 1
-    return sa
-
-
 def _subject(text: str, sa: int, pos: int) -> tuple[int, int] | None:
     """The term before a defining word at pos: the clause before it, or when that is empty (`X是…的一个品种，是指…`,
     `采用定向承销方式发行地方债，是指…`) the sentence's first clause."""
-    cs = _clause_start(text, sa, pos)
+    cs = clause_start(text, sa, pos)
     if text[cs:pos].strip():
         return clean_term(text, cs, pos)
-    first_end = _CLAUSE_END.search(text, sa, pos)
+    first_end = CLAUSE_END.search(text, sa, pos)
     if first_end is None:
         return None
     head = text[sa:first_end.start()]
@@ -129,7 +55,7 @@ def _subject(text: str, sa: int, pos: int) -> tuple[int, int] | None:
 
 def _body(text: str, s: int, e: int, min_len: int = 4) -> tuple[int, int] | None:
     s, e = trim(text, s, e)
-    return (s, e) if e - s >= min_len and _CJK.search(text[s:e]) else None
+    return (s, e) if e - s >= min_len and CJK.search(text[s:e]) else None
 
 
 def _inline(text: str, sa: int, sb: int) -> list[Found]:
@@ -141,7 +67,7 @@ def _inline(text: str, sa: int, sb: int) -> list[Found]:
         if term is None or body is None:
             continue
         if bare and (not re.match(r"[\u4e00-\u9fff“《]", text[m.end():m.end() + 1])
-                     or "“" not in text[term[0] - 1:term[1] + 1] and _clause_start(text, sa, m.start()) != sa):
+                     or "“" not in text[term[0] - 1:term[1] + 1] and clause_start(text, sa, m.start()) != sa):
             continue  # a bare 指 only before words, after a quoted term or a whole-sentence subject (“六横”指…)
         out.append(Found(term, body, "means"))
     for m in _ALSO.finditer(text, sa, sb):
@@ -150,7 +76,7 @@ def _inline(text: str, sa: int, sb: int) -> list[Found]:
             out.append(Found(term, body, "means"))
     for m in _IE_PAREN.finditer(text, sa, sb):
         term = clean_term(text, *m.span(1))
-        cs = _clause_start(text, sa, m.start())
+        cs = clause_start(text, sa, m.start())
         body = _body(text, cs, m.start())
         if term and body and body[1] - body[0] <= 40:
             out.append(Found(term, body, "ie"))
@@ -179,7 +105,7 @@ def _formula(text: str, sa: int, sb: int) -> list[Found]:
     out = []
     for m in re.finditer(r"[=＝]", text[sa:sb]):
         eq = sa + m.start()
-        cs = _clause_start(text, sa, eq)
+        cs = clause_start(text, sa, eq)
         while cs < eq and text[cs] in "*“":
             cs += 1
         if re.search(r"[-+×*/÷（()）=＝<>]", text[cs:eq]):
@@ -198,7 +124,7 @@ def _ie_term(text: str, sa: int, pos: int) -> tuple[int, int] | None:
     before = text[sa:pos].rstrip()
     if before.endswith("”") and (q := before.rfind("“")) >= 0:
         return clean_term(text, sa + q, sa + len(before))
-    cs = _clause_start(text, sa, pos)
+    cs = clause_start(text, sa, pos)
     m = re.fullmatch(r"[^，,]*?是\s*([^，,是]{2,10})", text[cs:pos].rstrip())
     return clean_term(text, cs + m.start(1), cs + m.end(1)) if m else None
 
@@ -210,7 +136,7 @@ def _abbr_body(text: str, sa: int, pos: int, term: str = "") -> tuple[int, int] 
         end -= 1
     if end > sa and text[end - 1] == "》" and (o := text.rfind("《", sa, end)) >= 0:
         return o + 1, end - 1
-    cs = _clause_start(text, sa, end)
+    cs = clause_start(text, sa, end)
     v = _VERBS.match(text, cs, end)
     body = _body(text, v.end() if v else cs, end, 2)
     return _from_initial(text, body, term) if body and term else body
@@ -235,9 +161,9 @@ def _subsequence(short: str, long: str) -> bool:
 def _copula(text: str, sa: int, sb: int) -> list[Found]:
     """`债务限额空间是地方政府债务限额与债务余额之间的差额`: a sentence that opens with `X是`, whose first clause
     ends on a defining noun (差额, 一种, 简称 …)."""
-    ce = _CLAUSE_END.search(text, sa, sb)
+    ce = CLAUSE_END.search(text, sa, sb)
     while ce is not None and ce.group() == " ":
-        ce = _CLAUSE_END.search(text, ce.end(), sb)
+        ce = CLAUSE_END.search(text, ce.end(), sb)
     clause_end = ce.start() if ce else sb
     head = text[sa:clause_end]
     cop = head.find("是")
@@ -283,7 +209,7 @@ def _footnote_blocks(text: str) -> list[tuple[int, int]]:
     for head in _FOOTNOTE_HEAD.finditer(text):
         end = head.end()
         for line in re.finditer(r"[^\n]*\n?", text[head.end():]):
-            if line.group().strip() and line.group().lstrip()[:1] not in _SUPERSCRIPT:
+            if line.group().strip() and line.group().lstrip()[:1] not in SUPERSCRIPT:
                 break
             end = head.end() + line.end()
         out.append((head.end(), end))
@@ -294,7 +220,7 @@ def find_definitions(text: str) -> list[Found]:
     """Every definition in the text, in order of the term; one per (term, body start)."""
     found, _ = _glossary(text)  # first, so an entry wins over the same definition read inline
     notes = _footnote_blocks(text)
-    for sa, sb in _sentences(text):
+    for sa, sb in sentences(text):
         in_note = any(a <= sa < b for a, b in notes)
         found += [Found(f.term, f.body, "footnote") if in_note else f for f in _inline(text, sa, sb)]
     seen: dict[tuple[str, int], Found] = {}
@@ -302,18 +228,6 @@ def find_definitions(text: str) -> list[Found]:
         k = (term_key(text[f.term[0]:f.term[1]]), f.body[0])
         seen.setdefault(k, f)
     return sorted(seen.values(), key=lambda f: (f.term, f.body))
-
-
-def chunk_for(chunks: list[Chunk], s: int, e: int) -> Chunk | None:
-    """The first text chunk holding [s, e), else the one overlapping it most."""
-    best, overlap = None, 0
-    for c in chunks:
-        if c.start <= s and e <= c.end:
-            return c
-        o = min(e, c.end) - max(s, c.start)
-        if o > overlap:
-            best, overlap = c, o
-    return best
 
 
 def definitions(doc_id: str, text: str, chunks: tuple[Chunk, ...], concept=None,

@@ -10,24 +10,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.definitions import Found as Def, chunk_for, clean_term, term_key, trim
+from kg.extract.clauses import (COUNT, NUM, chunk_for, clean_term, count_word, number, split_items, term_count,
+                                term_key, trim)
+from kg.extract.definitions import Found as Def
 from kg.types import Chunk, Enumeration, content_id
 
-_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-_NUM = r"(?:\d{1,3}|[一二三四五六七八九十两]{1,3})"
-_COUNT = re.compile(rf"({_NUM})\s*(?:个|项|类|大|种|条|件|方面|部分|点|地|书|化|新|重)")
 _ORDINAL = re.compile(r"(?<![第统唯])([一二三四五六七八九十]{1,2})是")
 _PAREN_NO = re.compile(r"[（(](\d{1,2})[）)]")
 _CIRCLED = re.compile(r"[①-⑳]")
 _DASH_LINE = re.compile(r"^[ \t]*——", re.M)
 _INCLUDE = re.compile(r"(?<![不未])包括(?:了)?\s*")
-_ETC = re.compile(rf"等\s*(“[^”]{{2,12}}”|{_NUM}\s*(?:个|项|类|大|种|条|件|方面)[^，,。；;、\s（(]{{0,8}})")
+_ETC = re.compile(rf"等\s*(“[^”]{{2,12}}”|{NUM}\s*(?:个|项|类|大|种|条|件|方面)[^，,。；;、\s（(]{{0,8}})")
 _LIST_END = re.compile(r"[，,。；;：:\n\t]|等|在内")
 _VERB = (r"推进|推动|加快|加强|实施|支持|发展|完善|深化|开展|聚焦|围绕|落实|做好|抓好|实现|培育|打造|涵盖|涉及|突破|"
          r"提出|下达|印发|发行|建设|推出|扩大|拓展|壮大|提升|优化|对于|关于|例如|比如|包括")
 _VERB_RE = re.compile(_VERB)
 _NOUN_STOP = re.compile(rf"(?:{_VERB}|而言|来说|的|和|为|在|中|是)")
-_MAX_ITEM = 30
 _PARA_END = re.compile(r"[。！？!?\n]")
 
 
@@ -37,55 +35,6 @@ class Found:
     items: tuple[tuple[int, int], ...]
     kind: str
     count_word: str = ""
-
-
-def number(word: str) -> int | None:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 两 -> 2, 9 -> 9."""
-    if word.isdigit():
-        return int(word)
-    if not word or any(c not in _CN_DIGIT and c != "十" for c in word):
-        return None
-    if "十" in word:
-        hi, _, lo = word.partition("十")
-        return (_CN_DIGIT[hi] if hi else 1) * 10 + (_CN_DIGIT[lo] if lo else 0)
-    return _CN_DIGIT[word] if len(word) == 1 else None
-
-
-def term_count(key: str) -> int | None:
-    """What a numbered term counts: 三大工程 3, 一案两书 1+2, 五个更加注重 5; None without a numeral."""
-    if len(key) > 10:
-        return None
-    runs = [number(m) for m in re.findall(r"\d{1,3}|[一二三四五六七八九十两]{1,3}", key)]
-    return sum(runs) if runs and None not in runs else None
-
-
-def _count_word(text: str) -> tuple[str, int] | None:
-    m = _COUNT.search(text)
-    if m and (n := number(m.group(1))) is not None:
-        return m.group(), n
-    return None
-
-
-def split_items(text: str, s: int, e: int) -> list[tuple[int, int]] | None:
-    """`A、B和C` -> [A, B, C] as spans; None when an item is empty, too long or holds a comma."""
-    parts, p, depth = [], s, 0
-    for i in range(s, e):  # 、 inside brackets or quotes separates nothing: 批发业企业（单位、个体户）
-        c = text[i]
-        depth += (c in "（(“《[【") - (c in "）)”》]】")
-        if c == "、" and depth <= 0:
-            parts.append((p, i))
-            p = i + 1
-    parts.append((p, e))
-    a, b = parts[-1]
-    last = list(re.finditer(r"以及|和|与|及", text[a:b]))  # not 或: 债务和或有债务
-    if last:
-        m = last[-1]
-        if m.start() > 0 and m.end() < b - a:
-            parts[-1:] = [(a, a + m.start()), (a + m.end(), b)]
-    out = [trim(text, x, y) for x, y in parts]
-    if len(out) < 2 or any(y - x < 1 or y - x > _MAX_ITEM or re.search(r"[，,。；;：:]", text[x:y]) for x, y in out):
-        return None
-    return out
 
 
 def _head(text: str, pos: int) -> tuple[int, int] | None:
@@ -115,7 +64,7 @@ def _term(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 def _named(term: str) -> bool:
     """A head names something: three characters at least, or a count (两类); not 内容, 考虑, 分为."""
-    return len(re.sub(r"\s", "", term)) >= 3 or _COUNT.search(term) is not None
+    return len(re.sub(r"\s", "", term)) >= 3 or COUNT.search(term) is not None
 
 
 def _sequence(text: str, first: re.Match, pattern: re.Pattern, value, limit: int = 3000) -> list[re.Match]:
@@ -163,7 +112,7 @@ def _checked(text: str, term: tuple[int, int], items: list[tuple[int, int]], kin
              count_text: str | None = None) -> Found | None:
     """The list, when the count it announces (in count_text, or in the term) matches the items."""
     head = text[term[0]:term[1]] if count_text is None else count_text
-    cw = _count_word(head)
+    cw = count_word(head)
     n = term_count(term_key(head)) if cw is None else cw[1]
     if n is not None and n != len(items):
         return None
@@ -196,7 +145,7 @@ def _includes(text: str) -> list[Found]:
         e, end = _list_end(text, m.end())
         if end == "在内":
             continue  # 包括A、B在内的多个省份: the term is a phrase after the list, left alone
-        last = re.search(rf"(?:等)?\s*{_NUM}\s*(?:个|项|类|种|条|家)[^、]{{0,6}}$", text[m.end():e])
+        last = re.search(rf"(?:等)?\s*{NUM}\s*(?:个|项|类|种|条|家)[^、]{{0,6}}$", text[m.end():e])
         count = text[m.end() + last.start():e] if last else None
         items = split_items(text, m.end(), m.end() + last.start() if last else e)
         term = _include_term(text, m.start())
@@ -253,7 +202,7 @@ def _etcs(text: str) -> list[Found]:
         term_s, term_e = m.span(1)
         if text[term_s] == "“":
             term_s, term_e = term_s + 1, term_e - 1
-        elif (stop := _NOUN_STOP.search(text, _COUNT.match(text, term_s).end(), term_e)) is not None:
+        elif (stop := _NOUN_STOP.search(text, COUNT.match(text, term_s).end(), term_e)) is not None:
             term_e = stop.start()  # 8个重点县建设露地冬季蔬菜 -> 8个重点县
         if items and term_count(term_key(text[term_s:term_e])) is not None and term_e - term_s >= 2 \
                 and (f := _checked(text, (term_s, term_e), items, "etc")) is not None:
@@ -294,7 +243,7 @@ def _framed(text: str, term: str, items: list[tuple[int, int]]) -> list[tuple[in
 def _parens(text: str) -> list[Found]:
     """`三公经费（因公出国（境）费、公务用车购置及运行费、公务接待费）`: a counted term and its items in brackets."""
     out = []
-    for m in re.finditer(rf"(“[^”]{{2,12}}”|(?<![\d一二三四五六七八九十两]){_NUM}[个项类大种条件公新重][\u4e00-\u9fff]{{1,6}})[（(]",
+    for m in re.finditer(rf"(“[^”]{{2,12}}”|(?<![\d一二三四五六七八九十两]){NUM}[个项类大种条件公新重][\u4e00-\u9fff]{{1,6}})[（(]",
                          text):
         depth, i = 1, m.end()
         while i < len(text) and depth and text[i] not in "。\n":

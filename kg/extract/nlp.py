@@ -1,5 +1,6 @@
 """Extraction as a spaCy pipeline: spacy.blank("zh") (character segmentation: no model download, no jieba), a
-SpanRuler fed from the gazetteer into doc.spans["gazetteer"] (overlaps allowed), and the project's stages as registered factories:
+SpanRuler fed from the gazetteer into doc.spans["gazetteer"] (overlaps allowed), and the project's stages as
+registered factories:
 
     kg_entities     -> doc.spans["entities"]      REGION / CONCEPT / INSTITUTION / POLICY / MEETING, kb_id = entity id
     kg_figures      -> doc.spans["figures"]       FIGURE, Span._.kg_fact = the Figure

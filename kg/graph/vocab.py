@@ -106,8 +106,8 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "section": ("property", "section", "Section path of a chunk, joined by ' > '."),
     "page": ("property", "page", "1-based page of a chunk's start (PDF sources)."),
     "year": ("property", "year", "First calendar year a period covers, xsd:integer, for filtering."),
-    "Definition": ("class", "definition", "A statement of a report that defines a term (X是指…, （即X）, a 名词解释 "
-                                          "entry, a defining footnote); an oa:SpecificResource of the defining clause."),
+    "Definition": ("class", "definition", "A statement of a report that defines a term (X是指…, （即X）, a "
+                                          "名词解释 entry, a defining footnote); an oa:SpecificResource."),
     "Enumeration": ("class", "enumeration", "A list a report gives for a term (一是…二是…, ①②③, 包括A、B和C, "
                                             "A、B、C等“三大工程”)."),
     "EnumerationItem": ("class", "enumeration item", "One item of an enumeration, at its span of the report."),
@@ -115,8 +115,9 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "termKey": ("property", "term key", "Lookup form of the term: the quoted core (六地), no spaces or quotes."),
     "termSpan": ("property", "term span", "The oa:TextPositionSelector of the term as written."),
     "bodySpan": ("property", "body span", "The oa:TextPositionSelector of a definition's defining clause."),
-    "kind": ("property", "kind", "How a definition or enumeration is written: means, is, ie, abbreviation, called, "
-                                 "glossary, footnote; ordinal, numbered, circled, dash, include, etc, paren, definition."),
+    "kind": ("property", "kind", "How a definition or enumeration is written: means, is, ie, abbreviation, "
+                                 "called, glossary, footnote, formula; ordinal, numbered, circled, dash, include, "
+                                 "etc, paren, definition."),
     "defines": ("property", "defines", "A definition defines this concept (its term is the concept's label)."),
     "enumerates": ("property", "enumerates", "An enumeration lists the members of this concept."),
     "item": ("property", "item", "An item of an enumeration (a pkg:EnumerationItem with pkg:position)."),
