@@ -292,7 +292,7 @@ class Facts:
 
 
 DEFINITION_KINDS = ("means", "is", "ie", "abbreviation", "called", "glossary", "footnote", "formula")
-ENUMERATION_KINDS = ("ordinal", "numbered", "circled", "dash", "include", "etc", "paren", "definition")
+ENUMERATION_KINDS = ("ordinal", "numbered", "circled", "dash", "include", "etc", "paren", "definition", "semicolon")
 
 
 def _check_pair(span: tuple[int, int], text: str, what: str) -> None:

@@ -200,3 +200,11 @@ def test_items_framed_by_the_term_lose_the_frame():
     assert ("重大慢性病防治“四早”工程", ["早预防", "早干预", "早发现", "早诊治"], "definition") in enums(text)
     text = "在册亨、罗甸、望谟、三都、贞丰、榕江、镇宁、关岭等8个重点县建设露地冬春果蔬基地。"
     assert enums(text) == [("8个重点县", ["册亨", "罗甸", "望谟", "三都", "贞丰", "榕江", "镇宁", "关岭"], "etc")]
+
+
+def test_semicolon_lists_after_a_head():
+    text = "今年发展主要预期目标是：国内生产总值增长5%左右；城镇新增就业1200万人以上；居民消费价格涨幅3%左右。"
+    assert enums(text) == [("今年发展主要预期目标", ["国内生产总值增长5%左右", "城镇新增就业1200万人以上", "居民消费价格涨幅3%左右"],
+                            "semicolon")]
+    assert enums("划分为：①市级固定收入：银行、保险等；②区级固定收入：资源税等；③其他税种。")[0][2] == "circled"
+    assert number("十十") is None and term_count("十十条") is None

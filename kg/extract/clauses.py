@@ -100,15 +100,15 @@ def chunk_for(chunks: list[Chunk], s: int, e: int) -> Chunk | None:
 
 
 def number(word: str) -> int | None:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 两 -> 2, 9 -> 9."""
+    """一 -> 1, 十 -> 10, 十二 -> 12, 二十 -> 20, 两 -> 2, 9 -> 9; None for what is not a number (十十)."""
     if word.isdigit():
         return int(word)
-    if not word or any(c not in _CN_DIGIT and c != "十" for c in word):
+    m = re.fullmatch(r"([一二三四五六七八九两]?)十([一二三四五六七八九]?)|([零一二三四五六七八九两])", word)
+    if m is None:
         return None
-    if "十" in word:
-        hi, _, lo = word.partition("十")
-        return (_CN_DIGIT[hi] if hi else 1) * 10 + (_CN_DIGIT[lo] if lo else 0)
-    return _CN_DIGIT[word] if len(word) == 1 else None
+    if m.group(3):
+        return _CN_DIGIT[m.group(3)]
+    return (_CN_DIGIT[m.group(1)] if m.group(1) else 1) * 10 + (_CN_DIGIT[m.group(2)] if m.group(2) else 0)
 
 
 def term_count(key: str) -> int | None:

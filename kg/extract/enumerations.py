@@ -45,20 +45,25 @@ def _head(text: str, pos: int) -> tuple[int, int] | None:
     if i == 0 or text[i - 1] not in "：:":
         return None
     start = i - 1
-    while start > 0 and text[start - 1] not in "，,。；;\n\t！？":
+    while start > 0 and text[start - 1] not in "，,。；;：:\n\t！？":
         start -= 1
     return _term(text, start, i - 1)
 
 
 def _term(text: str, s: int, e: int) -> tuple[int, int] | None:
-    """A quoted term inside the head wins (做到“五个更加注重”); else the head itself, up to 30 characters."""
-    q = list(re.finditer(r"“([^”]{2,12})”", text[s:e]))
-    if q:
-        return s + q[-1].start(1), s + q[-1].end(1)
+    """A quoted term that ends the head wins (做到“五个更加注重”); else the head itself, up to 30 characters."""
     s, e = trim(text, s, e)
+    q = re.search(r"“([^”]{2,12})”$", text[s:e])
+    if q:  # 做到“五个更加注重”：; not 我市“十五五”时期的主要目标：
+        return s + q.start(1), s + q.end(1)
+    if (cop := re.search(r"(?:主要)?(?:是|为|有|包括|如下)$", text[s:e])) and cop.start() >= 3:
+        e = s + cop.start()  # 今年发展主要预期目标是： -> 今年发展主要预期目标
     if e - s > 30:
         s = e - 30
     t = clean_term(text, s, e) if e - s <= 24 else (s, e)
+    if t is None and (when := re.match(r"今年|去年|明年|目前|当前", text[s:e])):
+        t = clean_term(text, s + when.end(), e)  # a time word opens a head, never a definition's term
+        t = (s, t[1]) if t else None
     return t if t and _named(text[t[0]:t[1]]) else None
 
 
@@ -134,6 +139,27 @@ def _dashes(text: str) -> list[Found]:
             continue
         items = [trim(text, x.end(), _PARA_END.search(text, x.end()).start()) for x in lines]
         if (f := _checked(text, term, items, "dash")) is not None:
+            out.append(f)
+    return out
+
+
+def _semicolons(text: str) -> list[Found]:
+    """`今年发展主要预期目标是：A；B；C。`: three or more items between `；`, after a head ending in `：`, to the stop."""
+    out = []
+    for m in re.finditer(r"[：:]", text):
+        stop = _PARA_END.search(text, m.end())
+        e = stop.start() if stop else len(text)
+        if text.count("；", m.end(), e) < 2 or re.match(r"\s*\**\s*(?:[①（(]|一是)", text[m.end():e]):
+            continue  # fewer than three items, or a marked list (read above)
+        term = _head(text, m.end())
+        spans, p = [], m.end()
+        for k in re.finditer("；", text[m.end():e]):
+            spans.append(trim(text, p, m.end() + k.start()))
+            p = m.end() + k.end()
+        spans.append(trim(text, p, e))
+        if any(re.match(r"[①-⑳]|[（(]\d{1,2}[）)]|[一二三四五六七八九十]是", text[a:b]) for a, b in spans):
+            continue
+        if term and all(0 < b - a <= 80 for a, b in spans) and (f := _checked(text, term, spans, "semicolon")):
             out.append(f)
     return out
 
@@ -281,7 +307,7 @@ def find_enumerations(text: str, defs: list[Def] = ()) -> list[Found]:
     found += _marked(text, _ORDINAL, lambda m: number(m.group(1)), "ordinal", _PARA_END)
     found += _marked(text, _PAREN_NO, lambda m: int(m.group(1)), "numbered", _PARA_END)
     found += _marked(text, _CIRCLED, lambda m: ord(m.group()) - ord("①") + 1, "circled", _PARA_END)
-    found += _dashes(text) + _includes(text) + _etcs(text) + _parens(text)
+    found += _dashes(text) + _semicolons(text) + _includes(text) + _etcs(text) + _parens(text)
     seen: dict[int, Found] = {}
     for f in found:
         seen.setdefault(f.items[0][0], f)
