@@ -45,7 +45,7 @@ def test_abbreviation_takes_the_title_before_it():
 
 
 def test_called_takes_the_sentence_before_it():
-    text = "部分地区开始发行以偿还存量债务为目的的再融资债，将这部分债券称为特殊再融资债。"
+    text = "2020 年，部分地区开始发行以偿还存量债务为目的的再融资债，将这部分债券称为特殊再融资债。"
     assert defs(text) == [("特殊再融资债", "部分地区开始发行以偿还存量债务为目的的再融资债", "called")]
 
 

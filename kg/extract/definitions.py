@@ -91,7 +91,8 @@ def _inline(text: str, sa: int, sb: int) -> list[Found]:
         if term and body and term[1] > term[0]:
             out.append(Found(term, body, "abbreviation"))
     for m in _CALLED.finditer(text, sa, sb):
-        term, body = clean_term(text, *m.span(1)), _body(text, sa, m.start(), 6)
+        when = re.match(r"\s*(?:\d{4}\s*年(?:以来|起|后)?|此后|近年来|目前)\s*[，,]", text[sa:m.start()])
+        term, body = clean_term(text, *m.span(1)), _body(text, sa + (when.end() if when else 0), m.start(), 6)
         if term and body:
             out.append(Found(term, body, "called"))
     out += _copula(text, sa, sb)
