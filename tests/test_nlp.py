@@ -88,3 +88,15 @@ def test_displacy_data_renders_a_passage(parsed_corpus, pipeline):
     assert "<mark" in displacy.render(data, style="ent", manual=True)
     spans = N.displacy_data(doc, c.start, c.end, style="span")
     assert len(spans["spans"]) >= len(data["ents"]) and "span" in displacy.render(spans, style="span", manual=True)
+
+
+def test_displacy_facts_shows_stored_facts_without_spacy(parsed_corpus):
+    from spacy import displacy
+    p = parsed_corpus["002_7ea20709f1132c53.txt"]
+    e = next(x for x in p.facts.enumerations if x.key == "三大工程")
+    a, b = e.items[0][0] - 10, e.term_span[1] + 5
+    data = N.displacy_facts(p.doc.text, a, b, p.facts)
+    assert data["text"] == p.doc.text[a:b]
+    items = [p.doc.text[a + x["start"]:a + x["end"]] for x in data["ents"] if x["label"] == "ITEM"]
+    assert items == list(e.item_texts)
+    assert "<mark" in displacy.render(data, style="ent", manual=True)

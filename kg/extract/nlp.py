@@ -271,3 +271,22 @@ def displacy_data(doc, start: int = 0, end: int | None = None, style: str = "ent
     spans = [{"start_token": s.start - t0, "end_token": s.end - t0, "label": s.label_, "kb_id": s.kb_id_,
               "kb_url": "#"} for _, _, s in inside]
     return {"text": text[start:end], "tokens": [t.text for t in toks], "spans": spans, "title": None}
+
+
+def displacy_facts(text: str, start: int, end: int, facts) -> dict:
+    """displaCy "ent" data for text[start:end] from stored facts (a kg.types.Facts, e.g. KnowledgeBase.doc_facts):
+    entity mentions by type, figures, defined terms and list items, leftmost-longest; no spaCy run needed, so the
+    app can show any passage of an ingested report at once."""
+    types = {e.id: e.type for e in facts.entities}
+    spans = [(m.start, m.end, _TYPE_LABEL.get(types.get(m.entity_id, ""), "ENTITY")) for m in facts.mentions]
+    spans += [(f.start, f.end, "FIGURE") for f in facts.figures if not f.table_id]
+    spans += [(*d.term_span, "TERM") for d in facts.definitions]
+    spans += [(a, b, "ITEM") for e in facts.enumerations for a, b in e.items]
+    rank = {"ITEM": 0, "TERM": 0, "FIGURE": 1}  # on the same span a list item or term says more than a mention
+    ents, last = [], start
+    for a, b, label in sorted((x for x in spans if start <= x[0] and x[1] <= end and x[1] > x[0]),
+                              key=lambda x: (x[0], -x[1], rank.get(x[2], 2))):
+        if a >= last:
+            ents.append({"start": a - start, "end": b - start, "label": label})
+            last = b
+    return {"text": text[start:end], "ents": ents, "title": None}
