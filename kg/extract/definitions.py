@@ -112,8 +112,8 @@ def _formula(text: str, sa: int, sb: int) -> list[Found]:
         if re.search(r"[-+×*/÷（()）=＝<>]", text[cs:eq]):
             continue  # 当年末限额-上年末限额=…: an equation, not a definition
         term = clean_term(text, cs, eq)
-        body = _body(text, eq + 1, _FORMULA_END.search(text, eq + 1, sb).start()
-                     if _FORMULA_END.search(text, eq + 1, sb) else sb)
+        stop = _FORMULA_END.search(text, eq + 1, sb)
+        body = _body(text, eq + 1, stop.start() if stop else sb)
         expr = text[body[0]:body[1]] if body else ""
         if term and body and re.search(r"[-+×*/÷]", expr) and re.search(r"[\u4e00-\u9fff]", expr) and len(expr) <= 200:
             out.append(Found(term, body, "formula"))
