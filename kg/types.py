@@ -287,3 +287,64 @@ class Facts:
     figures: tuple[Figure, ...] = ()
     relations: tuple[Relation, ...] = ()
     skipped: int = 0  # numbers or cells that could not be read as figures
+    definitions: tuple["Definition", ...] = ()
+    enumerations: tuple["Enumeration", ...] = ()
+
+
+DEFINITION_KINDS = ("means", "is", "ie", "abbreviation", "called", "glossary", "footnote", "formula")
+ENUMERATION_KINDS = ("ordinal", "numbered", "circled", "dash", "include", "etc", "paren", "definition", "semicolon")
+
+
+def _check_pair(span: tuple[int, int], text: str, what: str) -> None:
+    _check_span(span[0], span[1], what)
+    if span[1] - span[0] != len(text):
+        raise ValueError(f"{what}: text length differs from its span {span}")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """A statement that defines a term: `X是指…`, `（即X）`, `（以下简称X）`, a glossary entry, a defining footnote."""
+
+    id: str  # def-<sha1[:12]> of doc id + term span + body span
+    doc_id: str
+    chunk_id: str
+    term: str  # Document.text[term_span]: 两新, 新时代“六地”, GDP缩减指数 (outer quotes left out)
+    term_span: tuple[int, int]
+    body: str  # Document.text[body_span]: the defining clause
+    body_span: tuple[int, int]
+    kind: str  # one of DEFINITION_KINDS: means (是指/指), is (X是…的差额), ie (即), abbreviation, called, glossary,
+    #            footnote, formula (X=A/B)
+    key: str = ""  # lookup form of the term: the quoted core (六地), spaces and quotes dropped
+    concept: str | None = None  # concept entity id when the term is a gazetteer concept
+
+    def __post_init__(self) -> None:
+        _check_pair(self.term_span, self.term, "Definition term")
+        _check_pair(self.body_span, self.body, "Definition body")
+        if self.kind not in DEFINITION_KINDS:
+            raise ValueError(f"unknown definition kind {self.kind!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Enumeration:
+    """A list a report gives for a term: `一是…二是…`, `①…②…`, `包括A、B和C`, `A、B、C等“三大工程”`."""
+
+    id: str  # enum-<sha1[:12]> of doc id + term span + item spans
+    doc_id: str
+    chunk_id: str
+    term: str  # Document.text[term_span]: 三大工程, 地方债限额调配有三种方式
+    term_span: tuple[int, int]
+    items: tuple[tuple[int, int], ...]  # span of each item in Document.text, in order
+    item_texts: tuple[str, ...]  # Document.text of each item span
+    kind: str  # one of ENUMERATION_KINDS
+    count_word: str = ""  # the number the text announces (三大, 五个, 9个), checked against len(items)
+    key: str = ""  # lookup form of the term, as Definition.key
+    concept: str | None = None
+
+    def __post_init__(self) -> None:
+        _check_pair(self.term_span, self.term, "Enumeration term")
+        if len(self.items) != len(self.item_texts) or len(self.items) < 2:
+            raise ValueError(f"Enumeration {self.id}: needs two or more items, each with its text")
+        for span, text in zip(self.items, self.item_texts):
+            _check_pair(span, text, "Enumeration item")
+        if self.kind not in ENUMERATION_KINDS:
+            raise ValueError(f"unknown enumeration kind {self.kind!r}")

@@ -5,7 +5,7 @@ import argparse
 import sys
 from dataclasses import asdict
 
-from kg.cli import ask as cli_ask, graph as cli_graph, query as cli_query
+from kg.cli import ask as cli_ask, graph as cli_graph, query as cli_query, terms as cli_terms
 from kg.cli.common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
 from kg.errors import KgError
 
@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_ask.register(sub)
     cli_query.register(sub)
     cli_graph.register(sub)
+    cli_terms.register(sub)
     return p
 
 

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 from kg.extract.cells import cell_figures
+from kg.extract.definitions import definitions as find_definitions, find_definitions as definition_spans
+from kg.extract.entity_records import concept_id
+from kg.extract.enumerations import enumerations as find_enumerations
 from kg.extract.entities import find_entities
 from kg.extract.figures import Context, text_figures
 from kg.extract.numbers import data_year
 from kg.extract.relations import build_relations
-from kg.types import Chunk, Document, Entity, Figure, Mention, Relation, Table
+from kg.types import Chunk, Definition, Document, Entity, Enumeration, Figure, Mention, Relation, Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +26,12 @@ class Extraction:
     figures: tuple[Figure, ...]
     relations: tuple[Relation, ...]
     skipped: tuple[tuple[str, int], ...] = ()  # (what, how many): bare numbers, text cells, unresolved 43号文 …
+    definitions: tuple[Definition, ...] = ()
+    enumerations: tuple[Enumeration, ...] = ()
 
     def __post_init__(self) -> None:
-        for what, items in (("mention", self.mentions), ("figure", self.figures), ("relation", self.relations)):
+        for what, items in (("mention", self.mentions), ("figure", self.figures), ("relation", self.relations),
+                            ("definition", self.definitions), ("enumeration", self.enumerations)):
             other = next((x for x in items if x.doc_id != self.doc_id), None)
             if other is not None:
                 raise ValueError(f"Extraction of {self.doc_id}: a {what} belongs to {other.doc_id}")
@@ -33,20 +40,46 @@ class Extraction:
 def extract(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer) -> Extraction:
     """Deterministic: the same document, tables, chunks and gazetteer always give the same Extraction.
 
-    gazetteer is kg.extract.gazetteer.load_gazetteer() or anything with the same finders.
+    gazetteer is kg.extract.gazetteer.load_gazetteer() or anything with the same finders. The stages are also the
+    components of the spaCy pipeline (kg.extract.nlp), which assembles its Extraction the same way.
     """
     ents = find_entities(doc, chunks, gazetteer)
+    text, cells = figure_stage(doc, tables, chunks, gazetteer)
+    defs, enums = definitions_and_lists(doc, chunks, gazetteer)
+    return assemble(doc, tables, chunks, gazetteer, ents, ents.mentions, (text, cells), defs, enums)
+
+
+def figure_stage(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer):
+    """(text figures, cell figures), each a kg.extract.figures.Found."""
     ctx = Context(doc.id, data_year(doc), _home_region(doc, gazetteer), doc.year)
-    text = text_figures(doc, chunks, gazetteer, ctx)
-    cells = cell_figures(doc, tables, chunks, gazetteer, ctx)
+    return text_figures(doc, chunks, gazetteer, ctx), cell_figures(doc, tables, chunks, gazetteer, ctx)
+
+
+def assemble(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer, ents,
+             mentions: Iterable[Mention], found_figures, defs: tuple[Definition, ...] = (),
+             enums: tuple[Enumeration, ...] = ()) -> Extraction:
+    """The Extraction from the stages' results: figures canonical and deduplicated, every region described."""
+    text, cells = found_figures
     figures = tuple(sorted({f.id: _canonical(f, gazetteer) for f in (*text.figures, *cells.figures)}.values(),
                            key=lambda f: (f.start, f.end)))
     entities = _with_figure_regions(ents.entities, figures, gazetteer)
     relations = build_relations(doc, chunks, ents)
     skipped = Counter(text.skipped) + Counter(cells.skipped) + Counter(ents.skipped)
     skipped["cell_skipped_rows"] = sum(t.skipped_rows for t in tables)
-    return Extraction(doc.id, entities, tuple(sorted(ents.mentions, key=lambda m: (m.start, m.end, m.entity_id))),
-                      figures, relations, tuple(sorted((k, v) for k, v in skipped.items() if v)))
+    return Extraction(doc.id, entities, tuple(sorted(mentions, key=lambda m: (m.start, m.end, m.entity_id))),
+                      figures, relations, tuple(sorted((k, v) for k, v in skipped.items() if v)), defs, enums)
+
+
+def definitions_and_lists(doc: Document, chunks: tuple[Chunk, ...], gazetteer
+                          ) -> tuple[tuple[Definition, ...], tuple[Enumeration, ...]]:
+    """Definitions and enumerations of a document, terms linked to gazetteer concepts."""
+    def concept(key: str) -> str | None:
+        c = gazetteer.concept(key)
+        return concept_id(c.uri) if c is not None else None
+
+    spans = definition_spans(doc.text)
+    return (find_definitions(doc.id, doc.text, chunks, concept, spans),
+            find_enumerations(doc.id, doc.text, chunks, spans, concept))
 
 
 def _canonical(f: Figure, gazetteer) -> Figure:

@@ -21,7 +21,7 @@ class GraphIndex:
         def build(doc_id: str):
             f = kb.doc_facts(doc_id)
             return report_graphs(kb.document(doc_id), kb.chunks(doc_id), f.entities, f.mentions, f.figures,
-                                 f.relations)
+                                 f.relations, f.definitions, f.enumerations)
 
         with GraphStore.open(kb.root / "graph") as store:
             if force or store.generation != kb.generation:

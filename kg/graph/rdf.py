@@ -22,7 +22,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, QB, SKOS
 
 from kg.errors import UsageError
-from kg.types import Chunk, Document, Entity, Figure, Mention, Relation, content_id
+from kg.graph.rdf_defs import add_definitions, add_enumerations
+from kg.types import Chunk, Definition, Document, Entity, Enumeration, Figure, Mention, Relation, content_id
 from kg.graph.vocab import (DSD, ENTITY_CLASS, OA, PKG, SCHEME, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
                       chunk_uri, dataset_uri, doc_uri, entity_uri, figure_uri, mention_uri, new_graph,
                       period_uri, relation_uri, schema_graph, table_uri)
@@ -207,12 +208,15 @@ def _add_relations(g: Graph, d: URIRef, relations: Iterable[Relation]) -> None:
 
 def doc_graph(doc: Document, chunks: Iterable[Chunk] = (), entities: Iterable[Entity] = (),
               mentions: Iterable[Mention] = (), figures: Iterable[Figure] = (),
-              relations: Iterable[Relation] = ()) -> Graph:
+              relations: Iterable[Relation] = (), definitions: Iterable[Definition] = (),
+              enumerations: Iterable[Enumeration] = ()) -> Graph:
     """The triples of one document's named graph: what this report asserts. Entities are only
     referred to by URI (`entities` serve to link Document.region to its region entity); describe
     them with catalogue_graph. Figures whose value is not finite are left out."""
     chunks, mentions, figures, relations = list(chunks), list(mentions), list(figures), list(relations)
-    for items, what in ((chunks, "chunk"), (mentions, "mention"), (figures, "figure"), (relations, "relation")):
+    definitions, enumerations = list(definitions), list(enumerations)
+    for items, what in ((chunks, "chunk"), (mentions, "mention"), (figures, "figure"), (relations, "relation"),
+                        (definitions, "definition"), (enumerations, "enumeration")):
         _check_doc(items, doc.id, what)
     catalogue = {e.id: e for e in entities}
     g = new_graph()
@@ -229,15 +233,19 @@ def doc_graph(doc: Document, chunks: Iterable[Chunk] = (), entities: Iterable[En
             g.add((ds, PROV.wasDerivedFrom, d))
             g.add((ds, RDFS.label, _zh(f"{doc.title}：数据")))
     _add_relations(g, d, relations)
+    add_definitions(g, d, definitions)
+    add_enumerations(g, d, enumerations)
     return g
 
 
 def report_graphs(doc: Document, chunks: Iterable[Chunk] = (), entities: Iterable[Entity] = (),
                   mentions: Iterable[Mention] = (), figures: Iterable[Figure] = (),
-                  relations: Iterable[Relation] = ()) -> tuple[Graph, Graph]:
+                  relations: Iterable[Relation] = (), definitions: Iterable[Definition] = (),
+                  enumerations: Iterable[Enumeration] = ()) -> tuple[Graph, Graph]:
     """(doc_graph, catalogue_graph) for one report: the two arguments of GraphStore.replace_doc."""
     entities, figures = list(entities), list(figures)
-    return (doc_graph(doc, chunks, entities, mentions, figures, relations), catalogue_graph(entities, figures))
+    return (doc_graph(doc, chunks, entities, mentions, figures, relations, definitions, enumerations),
+            catalogue_graph(entities, figures))
 
 
 def catalogue_graph(entities: Iterable[Entity] = (), figures: Iterable[Figure] = ()) -> Graph:

@@ -34,6 +34,9 @@ class PKG(DefinedNamespace):
     Institution: URIRef
     Policy: URIRef
     Meeting: URIRef
+    Definition: URIRef
+    Enumeration: URIRef
+    EnumerationItem: URIRef
     # properties
     mentions: URIRef
     mentionOf: URIRef
@@ -53,6 +56,16 @@ class PKG(DefinedNamespace):
     section: URIRef
     page: URIRef
     year: URIRef
+    term: URIRef
+    termKey: URIRef
+    termSpan: URIRef
+    bodySpan: URIRef
+    kind: URIRef
+    defines: URIRef
+    enumerates: URIRef
+    item: URIRef
+    position: URIRef
+    countWord: URIRef
     # individuals
     unspecifiedArea: URIRef
     unspecifiedPeriod: URIRef
@@ -93,6 +106,23 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "section": ("property", "section", "Section path of a chunk, joined by ' > '."),
     "page": ("property", "page", "1-based page of a chunk's start (PDF sources)."),
     "year": ("property", "year", "First calendar year a period covers, xsd:integer, for filtering."),
+    "Definition": ("class", "definition", "A statement of a report that defines a term (X是指…, （即X）, a "
+                                          "名词解释 entry, a defining footnote); an oa:SpecificResource."),
+    "Enumeration": ("class", "enumeration", "A list a report gives for a term (一是…二是…, ①②③, 包括A、B和C, "
+                                            "A、B、C等“三大工程”)."),
+    "EnumerationItem": ("class", "enumeration item", "One item of an enumeration, at its span of the report."),
+    "term": ("property", "term", "The term defined or enumerated, as written, @zh."),
+    "termKey": ("property", "term key", "Lookup form of the term: the quoted core (六地), no spaces or quotes."),
+    "termSpan": ("property", "term span", "The oa:TextPositionSelector of the term as written."),
+    "bodySpan": ("property", "body span", "The oa:TextPositionSelector of a definition's defining clause."),
+    "kind": ("property", "kind", "How a definition or enumeration is written: means, is, ie, abbreviation, "
+                                 "called, glossary, footnote, formula; ordinal, numbered, circled, dash, include, "
+                                 "etc, paren, definition."),
+    "defines": ("property", "defines", "A definition defines this concept (its term is the concept's label)."),
+    "enumerates": ("property", "enumerates", "An enumeration lists the members of this concept."),
+    "item": ("property", "item", "An item of an enumeration (a pkg:EnumerationItem with pkg:position)."),
+    "position": ("property", "position", "1-based place of an item in its enumeration."),
+    "countWord": ("property", "count word", "The count the text announces for a list (三大, 五个, 9个)."),
     "unspecifiedArea": ("individual", "未说明地区", "refArea of a figure whose region the text does not give."),
     "unspecifiedPeriod": ("individual", "未说明时期", "refPeriod of a figure whose period the text does not give."),
 }
@@ -150,7 +180,8 @@ PREFIXES: dict[str, str] = {
     "sdmx-measure": str(SDMX_MEASURE._NS), "sdmx-attribute": str(SDMX_ATTRIBUTE._NS), "skos": str(SKOS._NS),
     "prov": str(PROV._NS), "dcterms": str(DCTERMS._NS), "oa": str(OA._NS), "rdf": str(RDF._NS),
     "rdfs": str(RDFS._NS), "xsd": str(XSD._NS), "doc": f"{ID}doc/", "chunk": f"{ID}chunk/",
-    "entity": f"{ID}entity/", "figure": f"{ID}figure/", "period": f"{ID}period/", "graph": str(GRAPH),
+    "entity": f"{ID}entity/", "figure": f"{ID}figure/", "period": f"{ID}period/",
+    "definition": f"{ID}definition/", "enumeration": f"{ID}enumeration/", "graph": str(GRAPH),
 }
 
 ENTITY_CLASS = {"region": PKG.Region, "concept": PKG.Concept, "institution": PKG.Institution,
@@ -190,6 +221,14 @@ def relation_uri(relation_id: str) -> URIRef:
     return ID[f"relation/{iri_part(relation_id)}"]
 
 
+def definition_uri(definition_id: str) -> URIRef:
+    return ID[f"definition/{iri_part(definition_id)}"]
+
+
+def enumeration_uri(enumeration_id: str) -> URIRef:
+    return ID[f"enumeration/{iri_part(enumeration_id)}"]
+
+
 def period_uri(period: str) -> URIRef:
     return ID[f"period/{iri_part(period)}"] if period else PKG.unspecifiedPeriod
 
@@ -220,6 +259,7 @@ def new_graph() -> Graph:
 
 DIMENSIONS = (SDMX_DIMENSION.refArea, SDMX_DIMENSION.refPeriod, PKG.indicator, PKG.measure, PKG.valueSpan)
 _SUPER = {"Report": PROV.Entity, "Chunk": OA.SpecificResource, "Mention": OA.SpecificResource,
+          "Definition": OA.SpecificResource, "Enumeration": OA.SpecificResource, "EnumerationItem": OA.SpecificResource,
           "Figure": QB.Observation,
           **{k: SKOS.Concept for k in ("Region", "Concept", "Institution", "Policy", "Meeting")}}
 _RANGES = {SDMX_DIMENSION.refArea: RDFS.Resource, SDMX_DIMENSION.refPeriod: RDFS.Resource,

@@ -14,7 +14,7 @@ from kg.errors import InputError
 from kg.kb.store import KnowledgeBase
 from kg.types import Chunk, Document, Facts, IngestReport, Table
 
-INGEST_VERSION = 2  # bump when cleaning, tables or chunking change, so old bases are rebuilt
+INGEST_VERSION = 3  # bump when cleaning, tables, chunking or the stored facts change, so old bases are rebuilt
 
 
 class Refresher(Protocol):
@@ -44,7 +44,7 @@ def parse_file(path: Path, settings: ChunkSettings = ChunkSettings(), facts: boo
     from kg.extract.pipeline import extract
     ex = extract(doc, tables, chunks, load_gazetteer())
     return Parsed(doc, tables, chunks, Facts(ex.entities, ex.mentions, ex.figures, ex.relations,
-                                              sum(n for _, n in ex.skipped)))
+                                              sum(n for _, n in ex.skipped), ex.definitions, ex.enumerations))
 
 
 def _sha256(path: Path) -> str:

@@ -12,9 +12,10 @@ from pathlib import Path
 from kg.kb.codec import (chunk_from_dict, chunk_to_dict, pages_from_list, pages_to_list, plain_from_dict,
                       sections_from_list, sections_to_list, table_from_dict, table_to_dict)
 from kg.errors import StoreError
-from kg.types import Chunk, Document, Entity, Facts, Figure, Mention, Relation, Table
+from kg.types import Chunk, Definition, Document, Entity, Enumeration, Facts, Figure, Mention, Relation, Table
 
-_FACT_KINDS = {"entity": Entity, "mention": Mention, "figure": Figure, "relation": Relation}
+_FACT_KINDS = {"entity": Entity, "mention": Mention, "figure": Figure, "relation": Relation,
+               "definition": Definition, "enumeration": Enumeration}
 
 FORMAT = 2  # bump when the SQLite schema changes
 DB_NAME = "kb.sqlite"
@@ -171,6 +172,8 @@ class KnowledgeBase:
             rows = [("entity", e.id, e) for e in facts.entities] + [("mention", m.entity_id, m) for m in facts.mentions]
             rows += [("figure", f.region or "", f) for f in facts.figures]
             rows += [("relation", r.predicate, r) for r in facts.relations]
+            rows += [("definition", d.key, d) for d in facts.definitions]
+            rows += [("enumeration", e.key, e) for e in facts.enumerations]
             db.executemany("INSERT INTO facts VALUES (?,?,?,?)",
                            [(doc.id, kind, key, _dumps(asdict(x))) for kind, key, x in rows])
             self._bump()
@@ -235,7 +238,8 @@ class KnowledgeBase:
         return [chunk_from_dict(json.loads(r[0])) for r in self._db.execute(q, args)]
 
     def facts(self, kind: str, doc_id: str | None = None, key: str | None = None) -> list:
-        """Stored extraction results of one kind (entity, mention, figure, relation)."""
+        """Stored extraction results of one kind (entity, mention, figure, relation, definition, enumeration);
+        key is the entity id, region, predicate or term key (Definition.key) they are indexed by."""
         cls = _FACT_KINDS[kind]
         q, args = "SELECT data FROM facts WHERE kind = ?", [kind]
         if doc_id:
@@ -245,7 +249,9 @@ class KnowledgeBase:
         return [plain_from_dict(cls, json.loads(r[0])) for r in self._db.execute(q + " ORDER BY rowid", args)]
 
     def doc_facts(self, doc_id: str) -> Facts:
-        return Facts(*(tuple(self.facts(k, doc_id)) for k in ("entity", "mention", "figure", "relation")))
+        f = {k: tuple(self.facts(k, doc_id)) for k in _FACT_KINDS}
+        return Facts(f["entity"], f["mention"], f["figure"], f["relation"], definitions=f["definition"],
+                     enumerations=f["enumeration"])
 
     def tables(self, doc_id: str | None = None) -> list[Table]:
         q, args = "SELECT data FROM tables ORDER BY doc_id, start", ()
