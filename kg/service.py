@@ -67,4 +67,4 @@ def open_qa(kb: KnowledgeBase, settings: Settings, qa=None, generator=None):
         from kg.qa.generate import OpenAIChat
         generator = OpenAIChat(qa.generator_url or "", qa.generator_model or "")
     return make_context(searcher, documents, list(searcher.chunks.values()), kb.tables(), kb.facts("figure"),
-                        load_gazetteer(), qa, generator)
+                        load_gazetteer(), qa, generator, kb.facts("definition"), kb.facts("enumeration"))

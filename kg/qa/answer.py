@@ -9,6 +9,7 @@ from kg.qa.ground import ground
 from kg.qa.cite import cite_candidate, cite_chunk, unique
 from kg.qa.compare import difference, extreme
 from kg.qa.context import QAContext
+from kg.qa.defined import defined_answer
 from kg.qa.lists import list_answer
 from kg.qa.lookup import lookup
 from kg.qa.places import names_places, unknown_places
@@ -16,6 +17,7 @@ from kg.qa.question import Question, analyse
 from kg.qa.textual import text_answer
 from kg.types import Answer
 
+_ASKS_MEANING = re.compile(r"什么意思|啥意思|怎么理解|怎么算|如何计算|怎么计算|指的是|是指|含义|定义")
 _ASKING = re.compile(r"[？?。！!]+$|是多少|有多少|多少|是什么|什么|哪几个|哪些|哪个|谁|怎么|如何|吗|呢")
 
 
@@ -68,6 +70,9 @@ def _route(q: Question, ctx: QAContext) -> tuple[Answer | None, list, list]:
         return ans, ranked, chunks
     if q.op == "diff":
         return difference(q, ctx)
+    if q.kind in ("list", "definition") or (q.kind == "text" and _ASKS_MEANING.search(q.text)):
+        if (ans := defined_answer(q, ctx, listing=q.kind == "list")) is not None:
+            return ans, [], []
     if q.kind == "list":
         ans, _, chunks = list_answer(q, ctx)
         return (ans, [], chunks) if ans is not None else _as_text(q, ctx)

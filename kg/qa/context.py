@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, Sequence
 
 from kg.extract.numbers import data_year
-from kg.types import Chunk, Document, Figure, Table
+from kg.types import Chunk, Definition, Document, Enumeration, Figure, Table
 
 
 class Generator(Protocol):
@@ -59,13 +59,16 @@ class QAContext:
     data_years: Mapping[str, int | None]
     chunks_by_table: Mapping[str, tuple[Chunk, ...]]
     generator: Generator | None = None
+    definitions: tuple[Definition, ...] = ()  # found at ingestion: what `X指什么` is answered from
+    enumerations: tuple[Enumeration, ...] = ()  # found at ingestion: what `X是哪几项` is answered from
     stored_figures: bool = False  # figures came with the knowledge base; else they are read per chunk
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def make_context(searcher: Searcher, documents: Sequence[Document], chunks: Sequence[Chunk],
                  tables: Sequence[Table], figures: Sequence[Figure], gazetteer, settings: QASettings = QASettings(),
-                 generator: Generator | None = None) -> QAContext:
+                 generator: Generator | None = None, definitions: Sequence[Definition] = (),
+                 enumerations: Sequence[Enumeration] = ()) -> QAContext:
     by_chunk: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_chunk[f.chunk_id].append(f)
@@ -78,4 +81,5 @@ def make_context(searcher: Searcher, documents: Sequence[Document], chunks: Sequ
         tables=tuple(tables), figures=tuple(figures), figures_by_chunk={k: tuple(v) for k, v in by_chunk.items()}, gazetteer=gazetteer,
         settings=settings, data_years={d.id: data_year(d) for d in documents},
         chunks_by_table={k: tuple(v) for k, v in by_table.items()}, generator=generator,
+        definitions=tuple(definitions), enumerations=tuple(enumerations),
         stored_figures=bool(figures))
