@@ -184,5 +184,6 @@ def guess_metadata(text: str, name: str) -> Meta:
     if len(title) <= 10 and year and not _YEAR.search(title):  # a bare "政府工作报告": say whose and when
         who = region.full_name if region and region.level != "country" else (issuer or "")
         title = f"{year}年{who}{title}" if who not in title else f"{year}年{title}"
-    return Meta(title, issuer, year, region.name if region else None, region.code if region else None, date,
+    named = region.name if region is not None and region.level != "country" else None  # national: None
+    return Meta(title, issuer, year, named, region.code if region else None, date,
                 genre_of(title, head, text, issuer))

@@ -115,4 +115,4 @@ def _aliases(full: str, short: str, level: str, suffix_only: set[str]) -> tuple[
 
 def _lookup_names(full: str, short: str, level: str) -> tuple[str, ...]:
     """Spellings a lookup accepts (a table header, a question) that running text does not: 普陀, 大同, 城区."""
-    return tuple(dict.fromkeys(x for x in (full, short) if len(x) >= 2))
+    return tuple(dict.fromkeys(x for x in (full, short) if len(x) >= 2 and not set(x) <= _GENERIC))

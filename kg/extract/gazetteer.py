@@ -58,11 +58,11 @@ class Gazetteer:
     def _concept_labels(self) -> list[tuple[str, Concept]]:
         return [(a, c) for c in self.concepts for a in (c.label, *c.alt_labels)]
 
-    def region(self, name: str, context=None) -> Region | None:
+    def region(self, name: str, context=None, strict: bool = False) -> Region | None:
         """Any alias, full name, short name or code: 辽宁, 辽宁省, 内蒙古自治区, 宁波市, 广东（不含深圳）, 440000,
         黔东南州, 普陀区. A name several divisions share gives None unless context (a region, code or
-        region-<code> id) picks one: region("普陀区", "舟山") -> 330903."""
-        return self.places.region(name, context)
+        region-<code> id) picks one: region("普陀区", "舟山") -> 330903. strict: no bare county names (普陀)."""
+        return self.places.region(name, context, strict)
 
     def parents(self, region) -> tuple[Region, ...]:
         """Ancestors nearest first: 成华区 -> (成都, 四川). Takes a Region, code, region-<code> id or name."""

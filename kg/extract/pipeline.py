@@ -36,7 +36,7 @@ def extract(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...],
     gazetteer is kg.extract.gazetteer.load_gazetteer() or anything with the same finders.
     """
     ents = find_entities(doc, chunks, gazetteer)
-    ctx = Context(doc.id, data_year(doc), _home_region(doc, gazetteer), doc.year)
+    ctx = document_context(doc, gazetteer)
     text = text_figures(doc, chunks, gazetteer, ctx)
     cells = cell_figures(doc, tables, chunks, gazetteer, ctx)
     figures = tuple(sorted({f.id: _canonical(f, gazetteer) for f in (*text.figures, *cells.figures)}.values(),
@@ -55,8 +55,21 @@ def _canonical(f: Figure, gazetteer) -> Figure:
     return replace(f, indicator=c.label) if c is not None and c.label != f.indicator else f
 
 
+# Genres whose figures, when no period is written, are about the report's data period (a communiqué's year).
+_DEFAULT_PERIOD_GENRES = ("统计公报", "金融运行报告", "预算/决算", "债券披露")
+
+
+def document_context(doc: Document, gazetteer) -> Context:
+    """What the report's figures inherit: its data year, region, the year 今年 counts from (the date it was
+    delivered), and its data period for figures that state none (single-year periods of the genres above)."""
+    period = doc.data_period if doc.genre in _DEFAULT_PERIOD_GENRES and doc.data_period \
+        and "-" not in doc.data_period else None
+    doc_year = int(doc.date[:4]) if doc.date else doc.year
+    return Context(doc.id, doc.data_year or data_year(doc), _home_region(doc, gazetteer), doc_year, period)
+
+
 def _home_region(doc: Document, gazetteer) -> str | None:
-    r = gazetteer.region(doc.region) if doc.region else None
+    r = gazetteer.region(doc.region_code or doc.region) if (doc.region_code or doc.region) else None
     return f"region-{r.code}" if r is not None else None
 
 

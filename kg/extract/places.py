@@ -44,9 +44,10 @@ class Places:
                 strong.setdefault(match_key(a), []).append(r)
             for a in r.names:
                 weak.setdefault(match_key(a), []).append(r)
+        self._strict = {k: _prefer(v) for k, v in strong.items()}
+        self._strict.update({r.code: (r,) for r in self.regions})
         self._lookup = {k: _prefer(v) for k, v in weak.items()}
-        self._lookup.update({k: _prefer(v) for k, v in strong.items()})
-        self._lookup.update({r.code: (r,) for r in self.regions})
+        self._lookup.update(self._strict)
 
     # -- lookups ---------------------------------------------------------------------------------------------
 
@@ -57,9 +58,11 @@ class Places:
         ref = str(ref).removeprefix("region-")
         return self._by_code.get(ref) or self.region(ref)
 
-    def region(self, name: str, context=None) -> Region | None:
-        """Any alias, full name, short name or code; None when unknown or ambiguous (context may pick one)."""
-        cands = self._lookup.get(match_key(name), ())
+    def region(self, name: str, context=None, strict: bool = False) -> Region | None:
+        """Any alias, full name, short name or code; None when unknown or ambiguous (context may pick one).
+        strict: only the spellings running text matches, full and canonical names (a table header 江南 or 东方
+        is a word, not 江南区 or 东方市)."""
+        cands = (self._strict if strict else self._lookup).get(match_key(name), ())
         return self._pick(cands, context)
 
     def candidates(self, name: str) -> tuple[Region, ...]:
