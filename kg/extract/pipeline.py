@@ -41,7 +41,7 @@ def extract(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...],
     cells = cell_figures(doc, tables, chunks, gazetteer, ctx)
     figures = tuple(sorted({f.id: _canonical(f, gazetteer) for f in (*text.figures, *cells.figures)}.values(),
                            key=lambda f: (f.start, f.end)))
-    entities = _with_figure_regions(ents.entities, figures, gazetteer)
+    entities = _with_figure_regions(ents.entities, figures, gazetteer, ctx.region)
     relations = build_relations(doc, chunks, ents)
     skipped = Counter(text.skipped) + Counter(cells.skipped) + Counter(ents.skipped)
     skipped["cell_skipped_rows"] = sum(t.skipped_rows for t in tables)
@@ -73,12 +73,16 @@ def _home_region(doc: Document, gazetteer) -> str | None:
     return f"region-{r.code}" if r is not None else None
 
 
-def _with_figure_regions(entities: tuple[Entity, ...], figures: tuple[Figure, ...], gazetteer) -> tuple[Entity, ...]:
-    """A figure's region must be a described entity even where the text never names it (a province's report
-    that only says 全省)."""
+def _with_figure_regions(entities: tuple[Entity, ...], figures: tuple[Figure, ...], gazetteer,
+                         home: str | None = None) -> tuple[Entity, ...]:
+    """A figure's region, the report's own and every region they lie in must be described entities even where
+    the text never names them (a province's report that only says 全省; 成华区's 成都)."""
     have = {e.id for e in entities}
+    used = {f.region for f in figures if f.region} | {home} - {None} | {b for e in entities if e.type == "region"
+                                                                        for b in e.broader}
+    used |= {f"region-{p.code}" for rid in list(used) for p in gazetteer.parents(rid)}
     extra = []
-    for rid in sorted({f.region for f in figures if f.region} - have):
+    for rid in sorted(used - have):
         r = gazetteer.region(rid.removeprefix("region-"))
         if r is not None:
             extra.append(Entity(rid, "region", r.name, tuple(a for a in r.aliases if a != r.name), r.code,

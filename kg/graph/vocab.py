@@ -53,6 +53,8 @@ class PKG(DefinedNamespace):
     section: URIRef
     page: URIRef
     year: URIRef
+    inferred: URIRef
+    genre: URIRef
     # individuals
     unspecifiedArea: URIRef
     unspecifiedPeriod: URIRef
@@ -93,6 +95,14 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "section": ("property", "section", "Section path of a chunk, joined by ' > '."),
     "page": ("property", "page", "1-based page of a chunk's start (PDF sources)."),
     "year": ("property", "year", "First calendar year a period covers, xsd:integer, for filtering."),
+    "inferred": ("property", "inferred", "A dimension property (sdmx-dimension:refArea or refPeriod) of a figure "
+                                         "whose value the text did not state with the figure but that was taken "
+                                         "from its context: the report's region (a city report never repeats its "
+                                         "city), a relative period (今年, 去年, 过去五年) resolved against the "
+                                         "report's date, a period carried from an earlier sentence or heading, or "
+                                         "the report's data period. Absent: the value was written with the figure."),
+    "genre": ("property", "genre", "Kind of report: 统计公报, 金融运行报告, 政府工作报告, 预算/决算, 债券披露, "
+                                   "评级报告, 政府公报 or research, @zh."),
     "unspecifiedArea": ("individual", "未说明地区", "refArea of a figure whose region the text does not give."),
     "unspecifiedPeriod": ("individual", "未说明时期", "refPeriod of a figure whose period the text does not give."),
 }
