@@ -58,8 +58,9 @@ def genre_of(title: str, head: list[str], text: str, issuer: str | None = None) 
     for name, rx in GENRES:
         if rx.search(cover):
             return name
-    for name, rx in GENRES:  # a title lost from the text layer: the opening lines still say it
-        if rx.search(text[:600]):
+    opening = [s.strip() for s in text[:600].split("\n") if 0 < len(s.strip()) <= 40 and "。" not in s]
+    for name, rx in GENRES:  # a title lost from the text layer: a short opening line still says it
+        if any(rx.search(s) for s in opening):
             return name
     if issuer and (m := _ISSUER.search(issuer)):
         return _BY_ISSUER[m.group(0)]

@@ -115,10 +115,23 @@ class Gazetteer:
         """Listed names and pattern names (中国人民银行辽宁省分行 beats 中国人民银行), leftmost-longest."""
         norm, where = normalise(text)
         spans = self._inst_m.scan(norm, where)
-        for p in self._patterns:
-            spans += [(where[m.start()], where[m.end() - 1] + 1, self._from_pattern(p, m))
-                      for m in p.regex.finditer(norm)]
+        for a, b in self._region_windows(norm):
+            for p in self._patterns:
+                spans += [(where[m.start()], where[m.end() - 1] + 1, self._from_pattern(p, m))
+                          for m in p.regex.finditer(norm, a, b)]
         return leftmost_longest(spans)  # type: ignore[return-value]
+
+    def _region_windows(self, norm: str, margin: int = 24) -> list[tuple[int, int]]:
+        """Stretches of norm around region names: every pattern name holds one, so the patterns (alternations
+        over hundreds of names) run there only, not over the whole text. margin exceeds any prefix or suffix."""
+        out: list[list[int]] = []
+        for s, e, _ in self.places.raw_scan(norm):
+            a, b = max(0, s - margin), min(len(norm), e + margin)
+            if out and a <= out[-1][1]:
+                out[-1][1] = b
+            else:
+                out.append([a, b])
+        return [(a, b) for a, b in out]
 
     def _from_pattern(self, p: _Pattern, m: re.Match) -> Institution:
         r = self.region(_group(m, "region") or "")

@@ -110,6 +110,10 @@ class Places:
                 out.append((s, e, r))
         return out
 
+    def raw_scan(self, norm: str) -> list[tuple[int, int, tuple[Region, ...]]]:
+        """Every alias hit in already-normalised text, ambiguous ones included, as offsets into norm."""
+        return [x for x in self._matcher.scan(norm, list(range(len(norm)))) if x[2]]  # type: ignore[misc]
+
     def _pick(self, cands: tuple[Region, ...], context) -> Region | None:
         if len(cands) <= 1:
             return cands[0] if cands else None
