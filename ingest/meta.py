@@ -133,6 +133,12 @@ def _credited(text: str) -> str | None:
     return None
 
 
+def _closing(text: str) -> str | None:
+    """A communiqué ends with its issuer above the date: "黔东南州统计局\n2024-05-07"."""
+    tail = [s.strip() for s in text.rstrip().split("\n")[-6:] if s.strip()]
+    return next((s for s in reversed(tail) if _ORG.match(s) and len(s) <= 20), None)
+
+
 def _delegate(text: str, region) -> str | None:
     """政府工作报告: "我代表省人民政府，向大会报告工作" names the issuing government."""
     m = _DELEGATE.search(text[:3000])
@@ -173,7 +179,7 @@ def guess_metadata(text: str, name: str) -> Meta:
     org = next((s for s in head if _ORG.match(s)), None)
     cover = " ".join(s for s in head if _VENUE.match(s) or _PERSON.search(s))
     region = (_region_in(title) or _region_in(org) or _region_in(cover) or _dominant_region(text))
-    issuer = org or _delegate(text, region) or _credited(text)
+    issuer = org or _delegate(text, region) or _closing(text) or _credited(text)
     region = region or _region_in(issuer)
     if region is None and issuer in ("国务院", "中华人民共和国国务院"):  # the State Council reports on the nation
         region = load_places().get("100000")
