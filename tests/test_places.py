@@ -73,3 +73,20 @@ def test_region_entities_carry_the_hierarchy(gaz):
     found = {}
     eid = region_entity(gaz.region("锦江区"), found)
     assert eid == "region-510104" and found[eid].broader == ("region-510100",) and found[eid].code == "510104"
+
+
+def test_institution_patterns_reach_prefectures(gaz):
+    text = "西安市统计局和黔东南州统计局、中国人民银行辽宁省分行、成都市财政局"
+    assert [i.id for _, _, i in gaz.find_institutions(text)] == ["stats-610100", "stats-522600", "pboc-210000",
+                                                                  "finance-510100"]
+    assert gaz.institution("stats-610100").name == "西安市统计局"
+
+
+def test_trie_regex_matches_exactly_the_words():
+    import re
+
+    from kg.extract.matching import trie_regex
+    words = ["成都", "成都市", "成华区", "西安", "西安市"]
+    rx = re.compile(trie_regex(words))
+    assert all(rx.fullmatch(w) for w in words) and not rx.fullmatch("成") and not rx.fullmatch("西安市区")
+    assert rx.findall("西安市和成都以及成华区") == ["西安市", "成都", "成华区"]
