@@ -42,4 +42,7 @@ def build_document(path: str | Path) -> Document:
     from kg.extract.numbers import data_year  # the year the text names most, not after its publication
 
     year = data_year(doc)
-    return replace(doc, data_year=year, data_period=data_period(meta.genre, meta.title, meta.date, meta.year, year))
+    period = data_period(meta.genre, meta.title, meta.date, meta.year, year)
+    if meta.genre == "统计公报" and period and period.isdigit():  # 2023年…统计公报: its 全年 is 2023
+        year = int(period)
+    return replace(doc, data_year=year, data_period=period)
