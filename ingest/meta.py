@@ -1,13 +1,17 @@
-"""Guess a report's title, issuer, year and region from its cleaned text."""
+"""Guess a report's title, issuer, year, region (any level: 四川, 成都, 黔东南, 普陀区), date and genre from its
+cleaned text."""
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.context import genre_of, report_date
 from ingest.sections import FOOTNOTES_TITLE, find_sections, heading_title
+from kg.extract.places import load_places
 
-# The 34 province-level divisions: canonical short name and full name.
+# The 34 province-level divisions: canonical short name and full name (kept for callers; regions at every level
+# come from kg.extract.places).
 PROVINCES = (
     ("北京", "北京市"), ("天津", "天津市"), ("河北", "河北省"), ("山西", "山西省"), ("内蒙古", "内蒙古自治区"),
     ("辽宁", "辽宁省"), ("吉林", "吉林省"), ("黑龙江", "黑龙江省"), ("上海", "上海市"), ("江苏", "江苏省"),
@@ -18,7 +22,6 @@ PROVINCES = (
     ("新疆", "新疆维吾尔自治区"), ("台湾", "台湾省"), ("香港", "香港特别行政区"), ("澳门", "澳门特别行政区"),
 )
 _FULL = dict(PROVINCES)
-_PROVINCE = re.compile("|".join(sorted(_FULL, key=len, reverse=True)))
 
 _HEAD_LINES = 40  # the title block is at the top; past this we are in the body
 _LABEL = re.compile(r"^[\[【]?(?:摘\s*要|内容摘要|目\s*录|内容目录|图表目录|投资要点|核心观点|要点|相关报告|报告要点)[\]】]?$")
@@ -43,7 +46,10 @@ class Meta:
     title: str
     issuer: str | None = None
     year: int | None = None
-    region: str | None = None  # canonical short province name (辽宁), None for national reports
+    region: str | None = None  # canonical short name of the region it is about (辽宁, 成都, 黔东南), None if national
+    region_code: str | None = None  # GB/T 2260 code of that region (510100); 100000 for a national government
+    date: str | None = None  # delivery / issue date, ISO (2026-01-27)
+    genre: str | None = None  # 统计公报, 金融运行报告, 政府工作报告, 预算/决算, 债券披露, 评级报告, 政府公报, research
 
 
 def _head(text: str) -> list[str]:
@@ -87,17 +93,29 @@ def _title(head: list[str]) -> str | None:
     return re.sub(r"\s+", " ", title).strip()
 
 
-def _province_in(s: str | None) -> str | None:
-    m = _PROVINCE.search(s or "")
-    return m.group(0) if m else None
+_LEVEL_RANK = {"province": 1, "prefecture": 2, "county": 3}
 
 
-def _dominant_province(text: str) -> str | None:
-    counts = Counter(_PROVINCE.findall(text))
+def _region_in(s: str | None):
+    """The most specific region a title or cover line names: 四川省成都市… -> 成都; 全国 does not count."""
+    found = [r for _, _, r in load_places().find(s or "") if r.level in _LEVEL_RANK]
+    if not found:
+        return None
+    deepest = max(_LEVEL_RANK[r.level] for r in found)
+    return next(r for r in found if _LEVEL_RANK[r.level] == deepest)
+
+
+def _dominant_region(text: str):
+    """A report about one place names it throughout; its own districts and its province do not count against it."""
+    places = load_places()
+    found = [r for _, _, r in places.find(text) if r.level in _LEVEL_RANK]
+    counts = Counter(found)
     if counts:
-        name, n = counts.most_common(1)[0]
-        if n >= 20 and n >= 0.7 * sum(counts.values()):  # a report about one province names it throughout
-            return name
+        top, n = counts.most_common(1)[0]
+        others = sum(k for r, k in counts.items()
+                     if not (places.is_within(r, top) or places.is_within(top, r)))
+        if n >= 20 and n >= 0.7 * (n + others):
+            return top
     return None
 
 
@@ -115,13 +133,19 @@ def _credited(text: str) -> str | None:
     return None
 
 
-def _delegate(text: str, region: str | None) -> str | None:
+def _closing(text: str) -> str | None:
+    """A communiqué ends with its issuer above the date: "黔东南州统计局\n2024-05-07"."""
+    tail = [s.strip() for s in text.rstrip().split("\n")[-6:] if s.strip()]
+    return next((s for s in reversed(tail) if _ORG.match(s) and len(s) <= 20), None)
+
+
+def _delegate(text: str, region) -> str | None:
     """政府工作报告: "我代表省人民政府，向大会报告工作" names the issuing government."""
     m = _DELEGATE.search(text[:3000])
     if m is None:
         return None
     who = m.group(1)
-    return _FULL[region] + who[1:] if who[0] in "省市" and region else who
+    return region.full_name + who[1:] if who[0] in "省市州县区" and region else who
 
 
 def _year(title: str, head: list[str], text: str) -> int | None:
@@ -154,13 +178,18 @@ def guess_metadata(text: str, name: str) -> Meta:
     title = _title(head)
     org = next((s for s in head if _ORG.match(s)), None)
     cover = " ".join(s for s in head if _VENUE.match(s) or _PERSON.search(s))
-    region = (_province_in(title) or _province_in(org) or _province_in(cover) or _dominant_province(text))
-    issuer = org or _delegate(text, region) or _credited(text)
-    region = region or _province_in(issuer)
+    region = (_region_in(title) or _region_in(org) or _region_in(cover) or _dominant_region(text))
+    issuer = org or _delegate(text, region) or _closing(text) or _credited(text)
+    region = region or _region_in(issuer)
+    if region is None and issuer in ("国务院", "中华人民共和国国务院"):  # the State Council reports on the nation
+        region = load_places().get("100000")
     if title is None:
         title = _fallback_title(text, name)
-    year = _year(title, head, text)
+    date = report_date(text, head)
+    year = _year(title, head, text) or (int(date[:4]) if date else None)
     if len(title) <= 10 and year and not _YEAR.search(title):  # a bare "政府工作报告": say whose and when
-        who = _FULL[region] if region else (issuer or "")
+        who = region.full_name if region and region.level != "country" else (issuer or "")
         title = f"{year}年{who}{title}" if who not in title else f"{year}年{title}"
-    return Meta(title, issuer, year, region)
+    named = region.name if region is not None and region.level != "country" else None  # national: None
+    return Meta(title, issuer, year, named, region.code if region else None, date,
+                genre_of(title, head, text, issuer))

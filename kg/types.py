@@ -53,11 +53,17 @@ class Document:
     sha256: str  # of the raw bytes
     issuer: str | None = None
     year: int | None = None
-    region: str | None = None  # canonical province name when the report is about one
+    region: str | None = None  # canonical short name of the region it is about, any level: 辽宁, 成都, 黔东南
     encoding: str = "utf-8"
     pages: tuple[Page, ...] = ()
     sections: tuple[Section, ...] = ()
     footnotes: int = 0  # footnote lines lifted out of the running text
+    # The context a report leaves implicit (ingest/context.py); None when it cannot be told.
+    date: str | None = None  # delivery / issue date, ISO: 2026-01-27
+    genre: str | None = None  # 统计公报, 金融运行报告, 政府工作报告, 预算/决算, 债券披露, 评级报告, 政府公报, research
+    region_code: str | None = None  # GB/T 2260 code of `region` (any level: 510000, 510100, 522600)
+    data_period: str | None = None  # what its figures are about, as Figure.period: "2023", "2025-2026"
+    data_year: int | None = None  # the year periods written without one (三季度末, 全年) fall in
 
     def __post_init__(self) -> None:
         if not self.id.startswith("doc-"):
@@ -222,6 +228,11 @@ class Figure:
     table_id: str | None = None
     row_header: tuple[str, ...] = ()
     col_header: tuple[str, ...] = ()
+    # True when the value was not written with the figure but taken from its context: the document's region
+    # (a city report never repeats its city), a relative period (今年, 去年, 过去五年) resolved against the
+    # report's date, a period carried from an earlier sentence or heading, or the document's data period.
+    period_inferred: bool = False
+    region_inferred: bool = False
 
     def __post_init__(self) -> None:
         _check_span(self.start, self.end, "Figure")

@@ -52,7 +52,9 @@ def test_separately_planned_cities_corps_and_nation(gaz):
     assert gaz.region("新疆").code == "650000"
     nation = gaz.region("全国")
     assert (nation.code, nation.type) == ("100000", "country")
-    assert len(gaz.regions) == 34 + 5 + 2
+    levels = [r.level for r in gaz.regions]
+    assert (levels.count("country"), levels.count("province")) == (1, 34 + 1)  # 兵团 counts as a province
+    assert 333 <= levels.count("prefecture") <= 350 and levels.count("county") >= 2840  # GB/T 2260, 2025
 
 
 @pytest.mark.parametrize("spelling", ["广东（不含深圳）", "广东(不含深圳)", "广东 (不含深圳)", "广东省（不含深圳）"])
@@ -75,10 +77,10 @@ def test_one_character_abbreviations_are_not_aliases(gaz):
 
 
 def test_find_regions_longest_match_and_blockers(gaz):
-    text = "广东（不含深圳）、新疆兵团和吉林省，吉林市不算；浙江西部、幸福建设、全国人大、黄河南岸；全国平均"
+    text = "广东（不含深圳）、新疆兵团和吉林省，吉林市是地级市；浙江西部、幸福建设、全国人大、黄河南岸；全国平均"
     assert _hits(gaz.find_regions, text) == [
-        ("广东（不含深圳）", "440000"), ("新疆兵团", "660000"), ("吉林省", "220000"), ("浙江", "330000"),
-        ("全国", "100000")]
+        ("广东（不含深圳）", "440000"), ("新疆兵团", "660000"), ("吉林省", "220000"), ("吉林市", "220200"),
+        ("浙江", "330000"), ("全国", "100000")]
 
 
 def test_find_regions_across_a_pdf_line_break_but_not_a_table_cell(gaz):

@@ -14,7 +14,7 @@ from kg.types import Chunk, Document, Figure, Table, content_id
 class RegionLookup(RegionFinder, Protocol):
     """The slice of the gazetteer cells need: a header that is a region name, and regions in a caption."""
 
-    def region(self, name: str): ...
+    def region(self, name: str, context=None, strict: bool = False): ...
 
 
 _NUMBER = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(%?)\s*$")
@@ -52,20 +52,22 @@ def cell_figures(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, 
     skipped: Counter = Counter()
     for t in tables:
         t_chunks = sorted((c for c in chunks if c.table_id == t.id), key=lambda c: (c.start, c.end))
-        year = year_in(t.caption) or next((y for y in map(year_in, reversed(t.section)) if y), None) or ctx.year
+        written = year_in(t.caption) or next((y for y in map(year_in, reversed(t.section)) if y), None)
+        year = written or ctx.year
         corner = _corner(t)
         for cell in t.cells:
             chunk = next((c for c in t_chunks if c.start <= cell.start and cell.end <= c.end), None)
             if chunk is None:
                 skipped["cell_no_chunk"] += 1
                 continue
-            fig = _cell_figure(doc, t, cell, chunk.id, gazetteer, ctx, year, corner)
+            fig = _cell_figure(doc, t, cell, chunk.id, gazetteer, ctx, year, corner, written is None)
             if fig is not None:
                 figures.append(fig)
             elif re.search(r"[\u4e00-\u9fff].*\d|\d.*[\u4e00-\u9fff]", cell.value) and len(cell.value) >= 8:
-                region = _axis(cell.row_header, gazetteer, "", "").region
-                sub = Context(ctx.doc_id, year, region or ctx.region)
-                figures.extend(replace(f, table_id=t.id, row_header=cell.row_header, col_header=cell.col_header)
+                region = _axis(cell.row_header, gazetteer, "", "", ctx.region).region
+                sub = replace(ctx, year=year, region=region or ctx.region)
+                figures.extend(replace(f, table_id=t.id, row_header=cell.row_header, col_header=cell.col_header,
+                                       region_inferred=f.region_inferred and region is None)
                                for f in span_figures(doc.text, cell.start, cell.end, gazetteer, sub, skipped, chunk.id))
             else:
                 skipped["cell_not_numeric"] += 1
@@ -73,19 +75,23 @@ def cell_figures(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, 
 
 
 def _cell_figure(doc: Document, t: Table, cell, chunk_id: str, gazetteer: RegionLookup, ctx: Context,
-                 year: int | None, corner: str) -> Figure | None:
+                 year: int | None, corner: str, year_inferred: bool = False) -> Figure | None:
     m = _NUMBER.match(fold(cell.value))
     value = parse_number(m.group(1)) if m else None
     if value is None:
         return None  # —, -, 未完成, dates and names are not figures
-    row = _axis(cell.row_header, gazetteer, corner, t.label)
-    col = _axis(cell.col_header, gazetteer, "", t.label)
+    row = _axis(cell.row_header, gazetteer, corner, t.label, ctx.region)
+    col = _axis(cell.col_header, gazetteer, "", t.label, ctx.region)
     unit = "%" if m.group(2) else (col.unit or row.unit or _table_unit(t.unit, row.words + col.words)
                                    or _implied_percent(row.words + col.words))
     mult = (unit_info(unit) or (1.0, ""))[0]
     periods = col.periods or row.periods
     partial = col.partial or row.partial
     period = periods[-1] if periods else (partial[-1].format(y=year) if partial and year else _caption_period(t))
+    period_inferred = not periods and bool(partial and year) and year_inferred
+    if not period and ctx.period:
+        period, period_inferred = ctx.period, True
+    region = row.region or col.region or _caption_region(t, gazetteer, ctx.region)
     words = row.words + col.words
     if all(_GENERIC.match(w) for w in words):  # 图表 66 (regions × months), 图表 30 (金额): the caption says what
         words = (_caption_words(t, gazetteer), *words)
@@ -98,11 +104,12 @@ def _cell_figure(doc: Document, t: Table, cell, chunk_id: str, gazetteer: Region
         id=content_id("fig", doc.id, start, end), doc_id=doc.id, chunk_id=chunk_id, start=start, end=end,
         text=doc.text[start:end], value=value, unit=unit, multiplier=mult,
         indicator=" ".join(w for w in words if not _MEASURE_ONLY.match(w)) or " ".join(words),
-        period=period, region=row.region or col.region or _caption_region(t, gazetteer) or ctx.region,
-        measure=measure, table_id=t.id, row_header=cell.row_header, col_header=cell.col_header)
+        period=period, region=region or ctx.region, measure=measure, table_id=t.id, row_header=cell.row_header,
+        col_header=cell.col_header, period_inferred=period_inferred,
+        region_inferred=region is None and bool(ctx.region))
 
 
-def _axis(path: tuple[str, ...], gazetteer: RegionLookup, corner: str, label: str) -> Axis:
+def _axis(path: tuple[str, ...], gazetteer: RegionLookup, corner: str, label: str, context=None) -> Axis:
     """Sort one header path into indicator words, unit, periods and region (leaf last wins)."""
     words, periods, partial = [], [], []
     unit, region = "", None
@@ -110,7 +117,7 @@ def _axis(path: tuple[str, ...], gazetteer: RegionLookup, corner: str, label: st
         part = " ".join(raw.split())
         if not part or _SIGN_LABEL.match(part):
             continue
-        r = gazetteer.region(part)
+        r = gazetteer.region(part, context, strict=True)
         if r is not None:
             region = f"region-{r.code}"
             continue
@@ -200,6 +207,6 @@ def _caption_period(t: Table) -> str:
     return next((p.template for p in find_periods(t.caption) if p.complete), "")
 
 
-def _caption_region(t: Table, gazetteer: RegionLookup) -> str | None:
-    found = {r.code for _, _, r in gazetteer.find_regions(t.caption)}
+def _caption_region(t: Table, gazetteer: RegionLookup, context=None) -> str | None:
+    found = {r.code for _, _, r in gazetteer.find_regions(t.caption, context)}
     return f"region-{found.pop()}" if len(found) == 1 else None

@@ -23,7 +23,7 @@ __all__ = ["CONCEPT_NS", "Entities", "Gazetteer", "Policy", "concept_id", "find_
 class Gazetteer(Protocol):
     """What entity finding needs from kg.extract.gazetteer.Gazetteer."""
 
-    def find_regions(self, text: str) -> list: ...
+    def find_regions(self, text: str, context=None) -> list: ...
     def find_concepts(self, text: str) -> list: ...
     def find_institutions(self, text: str) -> list: ...
     def find_doc_numbers(self, text: str) -> list: ...
@@ -47,7 +47,7 @@ def find_entities(doc: Document, chunks: tuple[Chunk, ...], gazetteer: Gazetteer
     text = doc.text
     found: dict[str, Entity] = {}
     spans: list[tuple[int, int, str]] = []
-    for s, e, r in gazetteer.find_regions(text):
+    for s, e, r in gazetteer.find_regions(text, doc.region_code):  # the report's region picks 普陀区's city
         spans.append((s, e, region_entity(r, found)))
     for s, e, c in gazetteer.find_concepts(text):
         spans.append((s, e, concept_entity(c, found)))

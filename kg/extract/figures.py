@@ -21,7 +21,7 @@ NATION = "region-100000"  # the gazetteer's code for 全国
 class RegionFinder(Protocol):
     """The slice of the gazetteer figures need: region mentions in a piece of text."""
 
-    def find_regions(self, text: str) -> list: ...
+    def find_regions(self, text: str, context=None) -> list: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class Context:
     year: int | None = None  # weak default year for 三季度末 / 全年 when the paragraph states none
     region: str | None = None  # region entity id of a provincial report
     doc_year: int | None = None  # Document.year: what 今年 / 去年 count from (a 2025 report on 2024 says 2024)
+    period: str | None = None  # the document's data period, for a figure whose text states none (2023)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,8 @@ def _sentence(text: str, sa: int, sb: int, regions: RegionFinder, ctx: Context, 
     lead = next((p for p in periods if p.end <= first and not is_baseline(text, p)), None)
     year = _year(lead, carried, ctx)
     context_period = lead or carried
-    regs = [(sa + s, sa + e, f"region-{r.code}") for s, e, r in regions.find_regions(text[sa:sb])]
+    regs = [(sa + s, sa + e, f"region-{r.code}") for s, e, r in regions.find_regions(text[sa:sb], ctx.region)]
+    written_year = lead is not None and lead.year is not None
     out: list[Figure] = []
     enum = enumerated_items(text, sa, qs, periods, regs)
     prev_end, subject = sa, ""
@@ -111,16 +113,20 @@ def _sentence(text: str, sa: int, sb: int, regions: RegionFinder, ctx: Context, 
         indicator = indicator or subject
         subject = indicator
         window = min(prev_end, item.clause) if item else prev_end  # a 分别 list shares the periods before it
-        period = _period_of(text, q, max(sa, window), periods, item, context_period, year, ctx.doc_year)
-        region = (item.region if item and item.region else None) or _region_of(text, q, sa, cs, regs, ctx.region) \
-            or ctx.region
+        period, period_inferred = _period_of(text, q, max(sa, window), periods, item, context_period, year,
+                                             ctx.doc_year, lead, written_year)
+        if not period and ctx.period:
+            period, period_inferred = ctx.period, True
+        region = (item.region if item and item.region else None) or _region_of(text, q, sa, cs, regs, ctx.region)
+        region_inferred = region is None and ctx.region is not None
+        region = region or ctx.region
         mcs = item.clause if item else cs
         measure = measure_of(text, sa, mcs, q)
         out.append(Figure(
             id=content_id("fig", ctx.doc_id, q.start, q.end), doc_id=ctx.doc_id, chunk_id=chunk_id,
             start=q.start, end=q.end, text=q.text, value=q.value, unit=q.unit, multiplier=q.multiplier,
             indicator=indicator, period=period, region=region, measure=measure,
-            direction=direction_of(text, mcs, q)))
+            direction=direction_of(text, mcs, q), period_inferred=period_inferred, region_inferred=region_inferred))
         prev_end = q.unit_end
     return out, lead
 
@@ -142,11 +148,18 @@ def _year(lead: Period | None, carried: Period | None, ctx: Context) -> int | No
 
 
 def _period_of(text: str, q: Quantity, window: int, periods: list[Period], item, context: Period | None,
-               year: int | None, doc_year: int | None) -> str:
+               year: int | None, doc_year: int | None, lead: Period | None = None,
+               written_year: bool = False) -> tuple[str, bool]:
     """The figure's own period (the last one between the previous figure and it, unless it is a baseline such
-    as 比2023年末 — but 从三季度末的 290.2% is its own), else the sentence's or paragraph's leading one."""
+    as 比2023年末 — but 从三季度末的 290.2% is its own), else the sentence's or paragraph's leading one; and
+    whether it was inferred: relative (今年, 去年: from the report's date), carried from an earlier sentence or
+    heading, or missing its year where the sentence writes none."""
+    def inferred(p: Period, in_sentence: bool) -> bool:
+        return (not in_sentence or p.relative is not None or p.shift != 0
+                or (not p.complete and not written_year))
+
     if item is not None and item.period is not None:
-        return item.period.resolve(year, doc_year)
+        return item.period.resolve(year, doc_year), inferred(item.period, True)
     own = None
     for p in periods:
         if window <= p.start and p.end <= q.start:
@@ -154,8 +167,9 @@ def _period_of(text: str, q: Quantity, window: int, periods: list[Period], item,
                 own = p
     chosen = own or context
     if chosen is None:
-        return ""  # no period written: leave it empty rather than guess the document year
-    return chosen.resolve(year if chosen is not context or context.year is None else context.year, doc_year)
+        return "", False  # no period written: the caller may take the document's data period
+    resolved = chosen.resolve(year if chosen is not context or context.year is None else context.year, doc_year)
+    return resolved, bool(resolved) and inferred(chosen, chosen is own or chosen is lead)
 
 
 def _region_of(text: str, q: Quantity, sa: int, cs: int, regs: list[tuple[int, int, str]],

@@ -11,8 +11,9 @@ from importlib import resources
 
 from kg.extract.docnumbers import DocNumber, DocNumberFinder, Title, find_titles
 from kg.extract.gazetteer_types import CONCEPT_NS, INSTITUTION_TYPES, REGION_TYPES, Concept, Institution, Region
-from kg.extract.matching import Matcher, leftmost_longest, normalise
+from kg.extract.matching import Matcher, leftmost_longest, normalise, trie_regex
 from kg.extract.matching import match_key as _key
+from kg.extract.places import Places, load_places
 
 __all__ = ["CONCEPT_NS", "INSTITUTION_TYPES", "REGION_TYPES", "Concept", "DocNumber", "Gazetteer", "Institution",
            "Region", "Title", "load_gazetteer", "normalise"]
@@ -31,8 +32,10 @@ class _Pattern:
 class Gazetteer:
     """Lookups and finders over the packaged data; get the shared instance from load_gazetteer()."""
 
-    def __init__(self, regions, concepts, institutions, patterns, issuers, blockers) -> None:
-        self.regions: tuple[Region, ...] = tuple(regions)
+    def __init__(self, regions, concepts, institutions, patterns, issuers, blockers, places: Places | None = None
+                 ) -> None:
+        self.places = places or Places(regions, blockers["region"])
+        self.regions: tuple[Region, ...] = self.places.regions
         self.concepts: tuple[Concept, ...] = tuple(concepts)
         self.institutions: tuple[Institution, ...] = tuple(institutions)
         self._by_uri = {c.uri: c for c in self.concepts}
@@ -41,10 +44,8 @@ class Gazetteer:
             for b in c.broader:
                 self._narrower.setdefault(b, []).append(c.uri)
         inst_names = [(a, i) for i in self.institutions for a in (i.name, *i.aliases)]
-        self._region_m = Matcher(_table([(a, r) for r in self.regions for a in r.aliases], blockers["region"]))
         self._concept_m = Matcher(_table(self._concept_labels(), blockers["concept"]))
         self._inst_m = Matcher(_table(inst_names, blockers["institution"]))
-        self._region_key = {_key(a): r for r in self.regions for a in (*r.aliases, r.code)}
         self._concept_key = {_key(a): c for a, c in self._concept_labels()}
         self._inst_key = {_key(a): i for i in self.institutions for a in (i.id, i.name, *i.aliases, *i.short)}
         self._abbr: dict[str, list[Region]] = {}
@@ -57,17 +58,28 @@ class Gazetteer:
     def _concept_labels(self) -> list[tuple[str, Concept]]:
         return [(a, c) for c in self.concepts for a in (c.label, *c.alt_labels)]
 
-    def region(self, name: str) -> Region | None:
-        """Any alias, full name or code: 辽宁, 辽宁省, 内蒙古自治区, 宁波市, 广东（不含深圳）, 440000."""
-        return self._region_key.get(_key(name))
+    def region(self, name: str, context=None, strict: bool = False) -> Region | None:
+        """Any alias, full name, short name or code: 辽宁, 辽宁省, 内蒙古自治区, 宁波市, 广东（不含深圳）, 440000,
+        黔东南州, 普陀区. A name several divisions share gives None unless context (a region, code or
+        region-<code> id) picks one: region("普陀区", "舟山") -> 330903. strict: no bare county names (普陀)."""
+        return self.places.region(name, context, strict)
+
+    def parents(self, region) -> tuple[Region, ...]:
+        """Ancestors nearest first: 成华区 -> (成都, 四川). Takes a Region, code, region-<code> id or name."""
+        return self.places.parents(region)
+
+    def is_within(self, child, ancestor) -> bool:
+        """child is ancestor or lies inside it (成都 in 四川; everything in 全国). Regions, codes, ids or names."""
+        return self.places.is_within(child, ancestor)
 
     def regions_by_abbr(self, abbr: str) -> tuple[Region, ...]:
         """One-character abbreviation to regions: 晋 -> (山西,); 青 -> (青海, 青岛)."""
         return tuple(self._abbr.get(abbr, ()))
 
-    def find_regions(self, text: str) -> list[tuple[int, int, Region]]:
-        """Leftmost-longest mentions; blockers.tsv words (吉林市, 幸福建设, 全国人大) swallow false hits."""
-        return self._region_m.scan(*normalise(text))  # type: ignore[return-value]
+    def find_regions(self, text: str, context=None) -> list[tuple[int, int, Region]]:
+        """Leftmost-longest mentions; blockers.tsv words (幸福建设, 全国人大) swallow false hits. A name several
+        divisions share (普陀区) is reported only where context (the document's region) picks one."""
+        return self.places.find(text, context)
 
     def concept(self, label: str) -> Concept | None:
         """prefLabel, altLabel or URI: 专项债 -> 专项债券."""
@@ -103,10 +115,23 @@ class Gazetteer:
         """Listed names and pattern names (中国人民银行辽宁省分行 beats 中国人民银行), leftmost-longest."""
         norm, where = normalise(text)
         spans = self._inst_m.scan(norm, where)
-        for p in self._patterns:
-            spans += [(where[m.start()], where[m.end() - 1] + 1, self._from_pattern(p, m))
-                      for m in p.regex.finditer(norm)]
+        for a, b in self._region_windows(norm):
+            for p in self._patterns:
+                spans += [(where[m.start()], where[m.end() - 1] + 1, self._from_pattern(p, m))
+                          for m in p.regex.finditer(norm, a, b)]
         return leftmost_longest(spans)  # type: ignore[return-value]
+
+    def _region_windows(self, norm: str, margin: int = 24) -> list[tuple[int, int]]:
+        """Stretches of norm around region names: every pattern name holds one, so the patterns (alternations
+        over hundreds of names) run there only, not over the whole text. margin exceeds any prefix or suffix."""
+        out: list[list[int]] = []
+        for s, e, _ in self.places.raw_scan(norm):
+            a, b = max(0, s - margin), min(len(norm), e + margin)
+            if out and a <= out[-1][1]:
+                out[-1][1] = b
+            else:
+                out.append([a, b])
+        return [(a, b) for a, b in out]
 
     def _from_pattern(self, p: _Pattern, m: re.Match) -> Institution:
         r = self.region(_group(m, "region") or "")
@@ -145,7 +170,8 @@ class Gazetteer:
         out += [{"label": "CONCEPT", "pattern": a, "id": c.uri} for a, c in self._concept_labels()]
         out += [{"label": "ORG", "pattern": a, "id": i.id} for i in self.institutions for a in (i.name, *i.aliases)]
         banks = [i for i in self.institutions if i.type == "bank"]
-        for p, r in itertools.product(self._patterns, (r for r in self.regions if r.type != "country")):
+        for p, r in itertools.product(self._patterns, (r for r in self.regions if r.level == "province"
+                                                       or r.type == "separately_planned_city")):
             for bank in banks if "{bank_id}" in p.id else [None]:
                 f = _fields(r, bank)
                 if p.regex.fullmatch(_key(name := p.name.format_map(f))):
@@ -174,11 +200,12 @@ def _group(m: re.Match, name: str) -> str | None:
 
 
 def _compile(row: dict[str, str], regions, institutions) -> _Pattern:
-    alts = {"region": {_key(a) for r in regions if r.type != "country" for a in r.aliases if "(" not in _key(a)},
+    alts = {"region": {_key(a) for r in regions if r.level in ("province", "prefecture") for a in r.aliases
+                       if "(" not in _key(a)},
             "bank": {_key(a) for i in institutions if i.type == "bank" for a in (i.name, *i.aliases)}}
     counter, regex = itertools.count(), row["regex"]
     for ph, names in alts.items():
-        group = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+        group = trie_regex(names)
         regex = re.sub(re.escape("{" + ph + "}"), lambda _m, ph=ph, g=group: f"(?P<{ph}{next(counter)}>{g})", regex)
     banks = "|".join(re.escape(_key(i.id)) for i in institutions if i.type == "bank")
     ids = {"{code}": r"(?P<code>\d{6})", "{bank_id}": f"(?P<bank_id>{banks})"}
@@ -219,16 +246,25 @@ def _concepts() -> list[Concept]:
     return out
 
 
+def region_data() -> tuple[list[Region], list[str]]:
+    """Every division (regions.tsv curated rows + the GB/T 2260 table, see divisions.py) and the region blockers."""
+    from kg.extract.divisions import LEVEL_OF_TYPE, load_divisions
+
+    curated = [Region(r["code"], r["name"], r["full_name"], r["type"],
+                      tuple(dict.fromkeys((r["name"], r["full_name"], *_split(r["aliases"])))),
+                      _split(r["abbr"]), r["parent"] or None, LEVEL_OF_TYPE[r["type"]]) for r in _rows("regions.tsv")]
+    suffix_only = {r["name"] for r in _rows("region_suffix_only.tsv")}
+    return load_divisions(curated, suffix_only), [r["word"] for r in _rows("blockers.tsv") if r["kind"] == "region"]
+
+
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The packaged gazetteer (kg/extract/data/), built once per process."""
-    regions = [Region(r["code"], r["name"], r["full_name"], r["type"],
-                      tuple(dict.fromkeys((r["name"], r["full_name"], *_split(r["aliases"])))),
-                      _split(r["abbr"]), r["parent"] or None) for r in _rows("regions.tsv")]
+    places = load_places()
     insts = [Institution(r["id"], r["name"], _split(r["aliases"]), r["type"], r["parent"] or None, None,
                          _split(r["short"])) for r in _rows("institutions.tsv")]
     blockers: dict[str, list[str]] = {"region": [], "concept": [], "institution": []}
     for r in _rows("blockers.tsv"):
         blockers[r["kind"]].append(r["word"])
     issuers = {r["code"]: r["institution"] for r in _rows("doc_issuers.tsv")}
-    return Gazetteer(regions, _concepts(), insts, _rows("institution_patterns.tsv"), issuers, blockers)
+    return Gazetteer(places.regions, _concepts(), insts, _rows("institution_patterns.tsv"), issuers, blockers, places)

@@ -5,7 +5,13 @@ from dataclasses import dataclass
 
 CONCEPT_NS = "https://policykg.org/concept/"
 REGION_TYPES = frozenset({"country", "province", "autonomous_region", "municipality", "sar",
-                          "separately_planned_city", "corps"})
+                          "separately_planned_city", "corps",
+                          # prefecture level (地级): 地级市, 自治州, 地区, 盟, 新区 (雄安)
+                          "prefecture_city", "autonomous_prefecture", "prefecture_region", "league", "new_area",
+                          # county level (县级): 市辖区, 县级市, 县, 自治县, 旗, 自治旗, 林区, 特区
+                          "district", "county_city", "county", "autonomous_county", "banner", "autonomous_banner",
+                          "forestry_district", "special_district"})
+REGION_LEVELS = ("country", "province", "prefecture", "county")
 INSTITUTION_TYPES = frozenset({"central_bank", "ministry", "state_council", "legislature", "regulator", "bank",
                                "securities", "exchange", "market_infrastructure", "rating_agency", "research",
                                "local_government", "party", "meeting"})
@@ -13,7 +19,8 @@ INSTITUTION_TYPES = frozenset({"central_bank", "ministry", "state_council", "leg
 
 @dataclass(frozen=True, slots=True)
 class Region:
-    """A province-level division, a 计划单列市, the 兵团 or the nation (全国), keyed by a GB/T 2260-style code."""
+    """An administrative division (province, prefecture or county), the 兵团 or the nation (全国), keyed by its
+    GB/T 2260 code; parent is the code of the division it belongs to (a county of a municipality: the province)."""
 
     code: str
     name: str  # canonical short name: 辽宁
@@ -22,8 +29,12 @@ class Region:
     aliases: tuple[str, ...]  # every spelling matched in running text, name and full_name included
     abbr: tuple[str, ...] = ()  # one-character abbreviations (辽, 晋): lookups only, too ambiguous for running text
     parent: str | None = None
+    level: str = ""  # country, province, prefecture, county (REGION_LEVELS)
+    names: tuple[str, ...] = ()  # spellings lookups accept but running text does not: 普陀, 大同, 城区
 
     def __post_init__(self) -> None:
+        if self.level and self.level not in REGION_LEVELS:
+            raise ValueError(f"Region {self.name!r}: unknown level {self.level!r}")
         if not (len(self.code) == 6 and self.code.isdigit()):
             raise ValueError(f"Region {self.name!r}: code must be 6 digits, got {self.code!r}")
         if self.type not in REGION_TYPES:

@@ -185,7 +185,9 @@ _PERIOD = re.compile(
     rf"|{_YEAR.replace('<y>', '<yy>')}\s*年\s*{_SUFFIX.replace('(?P<', '(?P<a_')}?"  # 2024年, 2024 年四季度末
     rf"|(?<![\d第年上去前当明今本])(?:{_SUFFIX.replace('(?P<yend>末|底)', '年(?P<yend>末|底)').replace('(?P<ystart>初)', '年(?P<ystart>初)')})"
     r"|[“\"]?(?P<plan>十[三四五六])五[”\"]?"
-    r"|(?<![比较])(?P<rel>今年|本年|去年|明年)(?P<relend>末|底)?")
+    r"|(?<![比较])(?P<rel>今年|本年|去年|上年|前年|明年|过去一年)(?P<relend>末|底)?(?!同期)"
+    r"|(?P<rel5>过去五年|近五年|五年来)")
+_RELATIVE = {"去年": -1, "过去一年": -1, "前年": -2, "明年": 1}  # from the report's date; 上年 from its context
 _PLANS = {"三": "2016-2020", "四": "2021-2025", "五": "2026-2030", "六": "2031-2035"}
 _BASELINE = re.compile(r"(?:比|较|从|自|由|同|与|相比|低于|高于|超过|快于|慢于|以来)\s*$")
 
@@ -199,6 +201,8 @@ class Period:
     template: str
     closing: bool = False  # 末/底: a stock at the end of the period, not a flow over it
     relative: int | None = None  # 今年 0, 去年 -1, 明年 1: counted from the document's own year, not the context's
+    length: int = 1  # years from the relative one on: 过去五年 is relative -5, length 5 (2021-2025 in 2026)
+    shift: int = 0  # 上年: the year before the one the text is about (a 2023 communiqué's 上年末 is 2022年末)
 
     @property
     def complete(self) -> bool:
@@ -210,6 +214,10 @@ class Period:
             return self.template
         if self.relative is not None:
             year = doc_year + self.relative if doc_year else None
+            if year and self.length > 1:
+                return f"{year}-{year + self.length - 1}"
+        elif self.shift and year:
+            year += self.shift
         return self.template.format(y=year) if year else ""
 
     @property
@@ -228,9 +236,13 @@ def find_periods(text: str, start: int = 0, end: int | None = None) -> list[Peri
 def _period(m: re.Match) -> Period | None:
     g = {k: v for k, v in m.groupdict().items() if v}
     s, e = m.start(), m.end()
+    if "rel5" in g:
+        return Period(s, e, "{y}", False, -5, 5)
     if "rel" in g:
-        rel = {"去年": -1, "明年": 1}.get(g["rel"], 0)
-        return Period(s, e, "{y}年末" if "relend" in g else "{y}", "relend" in g, rel)
+        template = "{y}年末" if "relend" in g else "{y}"
+        if g["rel"] == "上年":
+            return Period(s, e, template, "relend" in g, None, 1, -1)
+        return Period(s, e, template, "relend" in g, _RELATIVE.get(g["rel"], 0))
     if "plan" in g:  # 十四五 names a five-year plan period
         return Period(s, e, _PLANS[g["plan"][1]])
     if "y2" in g:

@@ -51,7 +51,7 @@ def extract(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...],
 
 def figure_stage(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...], gazetteer):
     """(text figures, cell figures), each a kg.extract.figures.Found."""
-    ctx = Context(doc.id, data_year(doc), _home_region(doc, gazetteer), doc.year)
+    ctx = document_context(doc, gazetteer)
     return text_figures(doc, chunks, gazetteer, ctx), cell_figures(doc, tables, chunks, gazetteer, ctx)
 
 
@@ -62,7 +62,7 @@ def assemble(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...]
     text, cells = found_figures
     figures = tuple(sorted({f.id: _canonical(f, gazetteer) for f in (*text.figures, *cells.figures)}.values(),
                            key=lambda f: (f.start, f.end)))
-    entities = _with_figure_regions(ents.entities, figures, gazetteer)
+    entities = _with_figure_regions(ents.entities, figures, gazetteer, _home_region(doc, gazetteer))
     relations = build_relations(doc, chunks, ents)
     skipped = Counter(text.skipped) + Counter(cells.skipped) + Counter(ents.skipped)
     skipped["cell_skipped_rows"] = sum(t.skipped_rows for t in tables)
@@ -88,17 +88,34 @@ def _canonical(f: Figure, gazetteer) -> Figure:
     return replace(f, indicator=c.label) if c is not None and c.label != f.indicator else f
 
 
+# Genres whose figures, when no period is written, are about the report's data period (a communiqué's year).
+_DEFAULT_PERIOD_GENRES = ("统计公报", "金融运行报告", "预算/决算", "债券披露")
+
+
+def document_context(doc: Document, gazetteer) -> Context:
+    """What the report's figures inherit: its data year, region, the year 今年 counts from (the date it was
+    delivered), and its data period for figures that state none (single-year periods of the genres above)."""
+    period = doc.data_period if doc.genre in _DEFAULT_PERIOD_GENRES and doc.data_period \
+        and "-" not in doc.data_period else None
+    doc_year = int(doc.date[:4]) if doc.date else doc.year
+    return Context(doc.id, doc.data_year or data_year(doc), _home_region(doc, gazetteer), doc_year, period)
+
+
 def _home_region(doc: Document, gazetteer) -> str | None:
-    r = gazetteer.region(doc.region) if doc.region else None
+    r = gazetteer.region(doc.region_code or doc.region) if (doc.region_code or doc.region) else None
     return f"region-{r.code}" if r is not None else None
 
 
-def _with_figure_regions(entities: tuple[Entity, ...], figures: tuple[Figure, ...], gazetteer) -> tuple[Entity, ...]:
-    """A figure's region must be a described entity even where the text never names it (a province's report
-    that only says 全省)."""
+def _with_figure_regions(entities: tuple[Entity, ...], figures: tuple[Figure, ...], gazetteer,
+                         home: str | None = None) -> tuple[Entity, ...]:
+    """A figure's region, the report's own and every region they lie in must be described entities even where
+    the text never names them (a province's report that only says 全省; 成华区's 成都)."""
     have = {e.id for e in entities}
+    used = {f.region for f in figures if f.region} | {home} - {None} | {b for e in entities if e.type == "region"
+                                                                        for b in e.broader}
+    used |= {f"region-{p.code}" for rid in list(used) for p in gazetteer.parents(rid)}
     extra = []
-    for rid in sorted({f.region for f in figures if f.region} - have):
+    for rid in sorted(used - have):
         r = gazetteer.region(rid.removeprefix("region-"))
         if r is not None:
             extra.append(Entity(rid, "region", r.name, tuple(a for a in r.aliases if a != r.name), r.code,

@@ -71,10 +71,18 @@ def _add_document(g: Graph, doc: Document, entities: dict[str, Entity]) -> URIRe
         g.add((d, DCTERMS.issued, Literal(f"{doc.year:04d}", datatype=XSD.gYear)))
     if doc.issuer:
         g.add((d, DCTERMS.publisher, _zh(doc.issuer)))
-    if doc.region:
+    if doc.region_code:
+        g.add((d, DCTERMS.spatial, entity_uri(f"region-{doc.region_code}")))
+    elif doc.region:
         region = next((e for e in entities.values() if e.type == "region"
                        and (doc.region == e.label or doc.region in e.aliases)), None)
         g.add((d, DCTERMS.spatial, entity_uri(region.id) if region else _zh(doc.region)))
+    if doc.date:
+        g.add((d, DCTERMS.date, Literal(doc.date, datatype=XSD.date)))
+    if doc.genre:
+        g.add((d, PKG.genre, _zh(doc.genre)))
+    if doc.data_period:
+        g.add((d, DCTERMS.temporal, period_uri(doc.data_period)))
     return d
 
 
@@ -159,6 +167,10 @@ def _add_figure(g: Graph, d: URIRef, ds: URIRef, f: Figure) -> bool:
     g.add((u, QB.dataSet, ds))
     g.add((u, SDMX_DIMENSION.refArea, entity_uri(f.region) if f.region else PKG.unspecifiedArea))
     g.add((u, SDMX_DIMENSION.refPeriod, period_uri(f.period)))
+    if f.region_inferred:
+        g.add((u, PKG.inferred, SDMX_DIMENSION.refArea))
+    if f.period_inferred:
+        g.add((u, PKG.inferred, SDMX_DIMENSION.refPeriod))
     g.add((u, PKG.indicator, _zh(f.indicator)))
     g.add((u, PKG.measure, Literal(f.measure)))
     g.add((u, PKG.valueSpan, _span(g, u, "value", f.start, f.end)))

@@ -66,6 +66,8 @@ class PKG(DefinedNamespace):
     item: URIRef
     position: URIRef
     countWord: URIRef
+    inferred: URIRef
+    genre: URIRef
     # individuals
     unspecifiedArea: URIRef
     unspecifiedPeriod: URIRef
@@ -123,6 +125,14 @@ TERMS: dict[str, tuple[str, str, str]] = {
     "item": ("property", "item", "An item of an enumeration (a pkg:EnumerationItem with pkg:position)."),
     "position": ("property", "position", "1-based place of an item in its enumeration."),
     "countWord": ("property", "count word", "The count the text announces for a list (三大, 五个, 9个)."),
+    "inferred": ("property", "inferred", "A dimension property (sdmx-dimension:refArea or refPeriod) of a figure "
+                                         "whose value the text did not state with the figure but that was taken "
+                                         "from its context: the report's region (a city report never repeats its "
+                                         "city), a relative period (今年, 去年, 过去五年) resolved against the "
+                                         "report's date, a period carried from an earlier sentence or heading, or "
+                                         "the report's data period. Absent: the value was written with the figure."),
+    "genre": ("property", "genre", "Kind of report: 统计公报, 金融运行报告, 政府工作报告, 预算/决算, 债券披露, "
+                                   "评级报告, 政府公报 or research, @zh."),
     "unspecifiedArea": ("individual", "未说明地区", "refArea of a figure whose region the text does not give."),
     "unspecifiedPeriod": ("individual", "未说明时期", "refPeriod of a figure whose period the text does not give."),
 }

@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from kg.types import Cell, Chunk, Page, Section, Table
+from kg.types import Cell, Chunk, Document, Page, Section, Table
+
+# Document fields stored together in the documents.context column (added after the first release: a knowledge
+# base from before has NULL there, and the fields keep their defaults).
+DOC_CONTEXT = ("date", "genre", "region_code", "data_period", "data_year")
 
 
 def _tuples(x: Any) -> Any:
@@ -76,3 +80,12 @@ def sections_from_list(rows: list) -> tuple[Section, ...]:
 def plain_from_dict(cls, d: dict):
     """A flat frozen type (Entity, Mention, Figure, Relation) from its asdict() form."""
     return cls(**{k: _tuples(v) for k, v in d.items()})
+
+
+def doc_context_to_dict(doc: Document) -> dict:
+    return {k: getattr(doc, k) for k in DOC_CONTEXT}
+
+
+def doc_context_from_dict(d: dict) -> dict:
+    """Keyword arguments for Document; unknown keys (a newer writer's) are left out."""
+    return {k: d[k] for k in DOC_CONTEXT if k in d}

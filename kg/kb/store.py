@@ -9,8 +9,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kg.kb.codec import (chunk_from_dict, chunk_to_dict, pages_from_list, pages_to_list, plain_from_dict,
-                      sections_from_list, sections_to_list, table_from_dict, table_to_dict)
+from kg.kb.codec import (chunk_from_dict, chunk_to_dict, doc_context_from_dict, doc_context_to_dict, pages_from_list,
+                         pages_to_list, plain_from_dict, sections_from_list, sections_to_list, table_from_dict,
+                         table_to_dict)
 from kg.errors import StoreError
 from kg.types import Chunk, Definition, Document, Entity, Enumeration, Facts, Figure, Mention, Relation, Table
 
@@ -25,7 +26,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, source TEXT NOT NULL UNIQUE, title TEXT NOT NULL, issuer TEXT, year INTEGER,
     region TEXT, encoding TEXT, sha256 TEXT NOT NULL, text TEXT NOT NULL, pages TEXT NOT NULL,
-    sections TEXT NOT NULL, footnotes INTEGER NOT NULL, ingested_at REAL NOT NULL);
+    sections TEXT NOT NULL, footnotes INTEGER NOT NULL, ingested_at REAL NOT NULL, context TEXT);
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, data TEXT NOT NULL);
@@ -97,6 +98,8 @@ class KnowledgeBase:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.executescript(_SCHEMA)
+            if "context" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}:
+                conn.execute("ALTER TABLE documents ADD COLUMN context TEXT")  # a knowledge base from before it
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{db} is not a usable knowledge base ({e}); move it away and run `kg ingest`") from e
         kb = cls(root, conn)
@@ -161,10 +164,10 @@ class KnowledgeBase:
                 db.execute("DELETE FROM documents WHERE id = ?", (old[0],))
             db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))  # same bytes under a new name
             db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.id, doc.source, doc.title, doc.issuer, doc.year, doc.region, doc.encoding, doc.sha256,
                  doc.text, _dumps(pages_to_list(doc.pages)), _dumps(sections_to_list(doc.sections)),
-                 doc.footnotes, time.time()))
+                 doc.footnotes, time.time(), _dumps(doc_context_to_dict(doc))))
             db.executemany("INSERT INTO tables VALUES (?,?,?,?,?)",
                            [(t.id, doc.id, t.start, t.label, _dumps(table_to_dict(t))) for t in tables])
             db.executemany("INSERT INTO chunks VALUES (?,?,?,?,?)",
@@ -218,10 +221,11 @@ class KnowledgeBase:
     def document(self, ref: str) -> Document:
         doc_id = self.resolve(ref)
         r = self._db.execute("SELECT id, source, title, issuer, year, region, encoding, sha256, text, pages, "
-                             "sections, footnotes FROM documents WHERE id = ?", (doc_id,)).fetchone()
+                             "sections, footnotes, context FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return Document(id=r[0], source=r[1], title=r[2], issuer=r[3], year=r[4], region=r[5], encoding=r[6],
                         sha256=r[7], text=r[8], pages=pages_from_list(json.loads(r[9])),
-                        sections=sections_from_list(json.loads(r[10])), footnotes=r[11])
+                        sections=sections_from_list(json.loads(r[10])), footnotes=r[11],
+                        **doc_context_from_dict(json.loads(r[12]) if r[12] else {}))
 
     def documents(self) -> list[DocInfo]:
         rows = self._db.execute(
