@@ -156,3 +156,5 @@ def test_content_negotiation_picks_the_best_offered_type():
     assert pick_format("construct", "application/sparql-results+json") is None
     assert pick_format("ask", None, "tsv") == "text/tab-separated-values"
     assert pick_format("describe", "text/csv", "nt") == "application/n-triples"
+    assert pick_format("construct", None, "xml") == "application/rdf+xml", "SPARQLWrapper's default format=xml"
+    assert pick_format("select", "text/csv", "json-ld") == "text/csv", "an unusable format parameter defers to Accept"

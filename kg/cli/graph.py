@@ -6,7 +6,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from kg.cli.common import add_command, open_kb, print_json
+from kg.cli.common import add_command, add_model_options, open_kb, print_json, settings
 
 
 def _fig_line(f) -> str:
@@ -102,19 +102,35 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.graph.endpoint import serve
-    from kg.graph.index import GraphIndex
-    with open_kb(args) as kb:
-        GraphIndex().refresh(kb)
-        graph_dir = kb.root / "graph"
-    server = serve(graph_dir, args.host, args.port)
-    print(f"SPARQL endpoint on http://{args.host}:{server.server_port}/sparql (read-only); Ctrl-C stops it",
-          file=sys.stderr)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+    """The HTTP API (JSON) and the read-only SPARQL endpoint, on 127.0.0.1 unless --host says otherwise."""
+    from kg.api import create_app, serve
+    from kg.graph.endpoint import Limits
+    app = create_app(args.kb, settings(args), Limits(timeout=args.timeout), tuple(args.cors_origin or ()))
+    base = f"http://{args.host}:{args.port}"
+    print(f"PolicyKG API on {base} (OpenAPI description at {base}/docs, read-only SPARQL at {base}/sparql); "
+          "Ctrl-C stops it", file=sys.stderr)
+    serve(app, args.host, args.port)
     return 0
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"port {n} is out of range: give 1-65535 (e.g. 3030)")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < n <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} s is out of range: give more than 0 and at most 3600")
+    return n
 
 
 def register(sub) -> None:
@@ -144,7 +160,15 @@ def register(sub) -> None:
                      "kg sparql 'SELECT ?r ?v WHERE { ?o sdmx-dimension:refArea ?r ; sdmx-measure:obsValue ?v } LIMIT 5'",
                      cmd_sparql)
     sp.add_argument("query", metavar="QUERY_OR_FILE", help="the query text or a .rq/.sparql file")
-    sp = add_command(sub, "serve", "serve a read-only SPARQL 1.1 endpoint at /sparql",
+    sp = add_command(sub, "serve", "serve the HTTP API (ask, search, documents, entities, figures; OpenAPI at "
+                     "/docs) and a read-only SPARQL 1.1 endpoint at /sparql",
                      "kg serve --port 3030", cmd_serve)
-    sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=int, default=3030)
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only; "
+                    "0.0.0.0 exposes the API, unauthenticated, to the network)")
+    sp.add_argument("--port", type=_port, default=3030)
+    sp.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS",
+                    help="stop a SPARQL query after this long (20)")
+    sp.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                    help="let web pages from this origin (e.g. http://localhost:8080) call the API; repeatable; "
+                    "default none")
+    add_model_options(sp)

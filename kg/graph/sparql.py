@@ -33,6 +33,11 @@ _ALIASES = {"application/json": "application/sparql-results+json", "application/
             "application/sparql-results+xml", "text/xml": "application/sparql-results+xml",
             "application/x-turtle": "text/turtle", "application/turtle": "text/turtle",
             "text/plain": "application/n-triples", "text/n-triples": "application/n-triples"}
+_RESULT_SHORT = {short: t for t, (_, short) in RESULT_TYPES.items()}
+_GRAPH_SHORT = {**{short: t for t, (_, short) in GRAPH_TYPES.items()}, "ttl": "text/turtle", "n3": "text/turtle",
+                "ntriples": "application/n-triples", "xml": "application/rdf+xml", "rdf": "application/rdf+xml",
+                "rdf+xml": "application/rdf+xml"}
+FORMAT_NAMES = sorted({*_RESULT_SHORT, *_GRAPH_SHORT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +97,17 @@ def check_query(text: str) -> Checked:
 
 
 def pick_format(form: str, accept: str | None, fmt: str | None = None) -> str | None:
-    """The media type to answer with: `fmt` (a short name such as csv or turtle, or a media type)
-    wins, else the best match of an Accept header, else the default (JSON results, Turtle).
-    None when nothing the client accepts is offered (HTTP 406)."""
-    table = GRAPH_TYPES if form in ("construct", "describe") else RESULT_TYPES
+    """The media type to answer with: `fmt` (a short name such as csv, xml or turtle, or a media
+    type, as SPARQLWrapper's format parameter sends) when it fits the query form, else the best
+    match of an Accept header, else the default (JSON results, Turtle). None when nothing the
+    client accepts is offered (HTTP 406)."""
+    graph = form in ("construct", "describe")
+    table = GRAPH_TYPES if graph else RESULT_TYPES
     if fmt:
-        short = {s: t for t, (_, s) in table.items()}
-        t = short.get(fmt.lower()) or _ALIASES.get(fmt.lower(), fmt.lower())
-        return t if t in table else None
+        f = fmt.strip().lower()
+        t = (_GRAPH_SHORT if graph else _RESULT_SHORT).get(f) or _ALIASES.get(f, f)
+        if t in table:
+            return t
     if not accept:
         return next(iter(table))
     ranked: list[tuple[float, int, str]] = []
@@ -123,16 +131,17 @@ def pick_format(form: str, accept: str | None, fmt: str | None = None) -> str | 
     return None
 
 
-def execute(store, checked: Checked, media_type: str) -> bytes:
+def execute(store, checked: Checked, media_type: str, output=None) -> bytes | None:
     """Run a checked query on a GraphStore and serialise its result as media_type (one of
-    RESULT_TYPES or GRAPH_TYPES). Errors while running are UsageErrors in one line."""
+    RESULT_TYPES or GRAPH_TYPES): returned as bytes, or streamed into `output` (a binary
+    file-like object; None is returned). Errors while running are UsageErrors in one line."""
     import pyoxigraph as ox
     try:
         result = store.query(checked.text, prefixes=PREFIXES)
         if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
-            return result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_TYPES[media_type][0]))
+            return result.serialize(output, format=getattr(ox.QueryResultsFormat, RESULT_TYPES[media_type][0]))
         fmt = getattr(ox.RdfFormat, GRAPH_TYPES[media_type][0])
-        return ox.serialize(result, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
+        return ox.serialize(result, output, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
     except SyntaxError as e:  # Oxigraph's parser is stricter than rdflib's in a few corners
         raise UsageError(f"SPARQL syntax error: {_one_line(e)}") from None
     except KeyError:
