@@ -26,8 +26,9 @@ def refreshers(kb: KnowledgeBase, settings: Settings) -> list[Refresher]:
 
 
 def ingest(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Settings,
-           progress: Progress | None = None) -> IngestReport:
-    return ingest_paths(kb, paths, refreshers=refreshers(kb, settings), progress=progress)
+           progress: Progress | None = None, replace: bool = False) -> IngestReport:
+    """Ingest files and folders; a file named like a stored document with other content needs `replace`."""
+    return ingest_paths(kb, paths, refreshers=refreshers(kb, settings), progress=progress, replace=replace)
 
 
 def remove(kb: KnowledgeBase, ref: str, settings: Settings) -> Document:

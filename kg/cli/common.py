@@ -36,10 +36,27 @@ def open_kb(args: argparse.Namespace, create: bool = False):
     return KnowledgeBase.open(args.kb, create=create)
 
 
+def _plain_progress():
+    """Progress as plain lines on stderr (logs, pipes): each file, and embedding in tenths."""
+    shown: dict[str, int] = {}
+
+    def update(label: str, done: int, total: int) -> None:
+        if label == "embedding":
+            step = 10 * done // max(total, 1)
+            if shown.get(label) == step:
+                return
+            shown[label] = step
+            print(f"embedding {done}/{total}", file=sys.stderr, flush=True)
+        elif label:
+            print(f"[{done + 1}/{total}] {label}", file=sys.stderr, flush=True)
+    return update
+
+
 def progress():
-    """A tqdm bar per stage on a terminal, nothing otherwise (CI logs, pipes)."""
+    """A tqdm bar per stage on a terminal, plain lines otherwise (CI logs, pipes), so a long run
+    is never silent."""
     if not sys.stderr.isatty():
-        return None
+        return _plain_progress()
     from tqdm import tqdm
     bars: dict[str, object] = {}
 

@@ -30,6 +30,10 @@ class GraphIndex:
 
 def open_graph(kb: KnowledgeBase):
     """The graph store for reading (SPARQL, export, the entity browser), brought up to date first."""
+    from kg.errors import StoreLocked
     from kg.graph.store import GraphStore
-    GraphIndex().refresh(kb)
+    try:
+        GraphIndex().refresh(kb)
+    except StoreLocked:
+        pass  # an ingest is writing it: read what it has committed; readers never wait for the writer
     return GraphStore.open(kb.root / "graph", read_only=True)

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Graph
 
-from kg.errors import StoreError
+from kg.errors import StoreError, StoreLocked
 from kg.kb.store import write_json_atomic
 from kg.graph.vocab import CATALOGUE_GRAPH, GRAPH, PREFIXES, SCHEMA_GRAPH, graph_uri
 
@@ -80,7 +80,7 @@ class GraphStore:
                 store = ox.Store(str(db))
         except OSError as e:
             if "lock" in str(e).lower():
-                raise StoreError(f"graph store {root} is in use by another process or open already: close it "
+                raise StoreLocked(f"graph store {root} is in use by another process or open already: close it "
                                  "(one writer at a time), or open it read-only to query") from e
             raise StoreError(f"{root} is not a usable graph store ({e}): delete it and run `kg ingest`; "
                              "the graph is rebuilt from the knowledge base") from e
