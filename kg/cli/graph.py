@@ -6,7 +6,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from kg.cli.common import add_command, add_model_options, open_kb, print_json, settings
+from kg.cli.common import add_command, add_model_options, open_kb, positive_int, print_json, settings
 
 
 def _fig_line(f) -> str:
@@ -91,9 +91,10 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     import json
     from kg.graph.index import open_graph
     from kg.graph.sparql import run_query
+    from kg.cli.common import check_text_file
     text = args.query
-    if Path(text).suffix in (".rq", ".sparql") and Path(text).exists():
-        text = Path(text).read_text(encoding="utf-8")
+    if Path(text).suffix.lower() in (".rq", ".sparql") or (not any(c in text for c in "{ \n") and "/" in text):
+        text = Path(check_text_file(text, "query file")).read_text(encoding="utf-8")
     with open_kb(args) as kb:
         with open_graph(kb) as store:
             kind, payload = run_query(store, text)
@@ -137,7 +138,7 @@ def register(sub) -> None:
     sp = add_command(sub, "entities", "list extracted entities (regions, concepts, institutions, policies)",
                      "kg entities --type region", cmd_entities)
     sp.add_argument("--type", choices=["region", "concept", "institution", "policy", "meeting"])
-    sp.add_argument("--limit", type=int, default=200)
+    sp.add_argument("--limit", type=positive_int, default=200)
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp = add_command(sub, "entity", "one entity: aliases, figures, neighbours and the passages behind them",
                      "kg entity 辽宁省", cmd_entity)
@@ -149,7 +150,7 @@ def register(sub) -> None:
     sp.add_argument("--indicator", metavar="I", help="substring of the indicator or row header")
     sp.add_argument("--period", metavar="P", help="prefix: 2024 matches 2024, 2024Q4, 2024-08")
     sp.add_argument("--doc", metavar="ID")
-    sp.add_argument("--limit", type=int, default=1000)
+    sp.add_argument("--limit", type=positive_int, default=1000)
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp = add_command(sub, "export", "export the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML or CSV",
                      "kg export -o graph.ttl", cmd_export)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from kg.cli import ask as cli_ask, graph as cli_graph, query as cli_query
 from kg.cli.common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
@@ -26,7 +28,7 @@ def _library_log(path) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files and folders, then bring the search indexes up to date."""
     from kg import service
-    with open_kb(args, create=True) as kb:
+    with open_kb(args, create=True, repair=args.reindex) as kb:
         _library_log(kb.root / "ingest.log")
         if args.reindex:
             service.reindex(kb, settings(args), progress())
@@ -130,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KgError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as e:  # a page damaged after the knowledge base opened
+        from kg.kb.store import DB_NAME, damaged_db
+        print(f"error: {damaged_db(Path(getattr(args, 'kb', '.')) / DB_NAME, e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: the knowledge base keeps every document committed so far", file=sys.stderr)
