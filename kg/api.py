@@ -3,6 +3,7 @@ read-only SPARQL 1.1 Protocol endpoint at /sparql. FastAPI (maintained, typed, a
 OpenAPI description at /openapi.json and the interactive page at /docs); thin over kg.service,
 kg.browse and kg.graph.endpoint. No CORS header unless origins are given: a web page the user
 visits must not be able to read the knowledge base."""
+import sqlite3
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -59,6 +60,11 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
     @app.exception_handler(KgError)
     def _kg_error(_: Request, e: KgError) -> JSONResponse:
         return JSONResponse({"error": str(e)}, status_code=503 if isinstance(e, StoreError) else 400)
+
+    @app.exception_handler(sqlite3.DatabaseError)
+    def _damaged(_: Request, e: sqlite3.DatabaseError) -> JSONResponse:
+        from kg.kb.store import DB_NAME, damaged_db
+        return JSONResponse({"error": damaged_db(Path(kb) / DB_NAME, e)}, status_code=503)
 
     @app.get("/ask", summary="Answer a question with exact citations, or say the reports do not give it")
     def ask_get(question: str = Query(..., description="in Chinese, e.g. 辽宁2024年旅游收入是多少？")) -> dict:

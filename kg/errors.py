@@ -22,6 +22,10 @@ class StoreLocked(StoreError):
     """Another process holds the writer's lock of an index; readers never need it."""
 
 
+class StoreDamaged(StoreError):
+    """A derived index that cannot be read; `kg ingest --reindex` rebuilds it."""
+
+
 class UsageError(KgError):
     """A bad argument: names the value and the fix."""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import sys
 from dataclasses import asdict
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     except KgError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    except sqlite3.DatabaseError as e:  # a page damaged after the knowledge base opened
+    except (sqlite3.DatabaseError, json.JSONDecodeError) as e:  # a page or a record damaged on disk
         from kg.kb.store import DB_NAME, damaged_db
         print(f"error: {damaged_db(Path(getattr(args, 'kb', '.')) / DB_NAME, e)}", file=sys.stderr)
         return 1

@@ -298,7 +298,9 @@ class KnowledgeBase:
 
 def damaged_db(db: Path, e: Exception) -> str:
     """The message for a knowledge-base database SQLite cannot read."""
-    return (f"{db} is damaged ({e}): the documents cannot be read back; re-ingest the reports into a new "
+    reason = " ".join(str(e).split())
+    reason = reason if len(reason) <= 80 else reason[:80] + "…"
+    return (f"{db} is damaged ({reason}): the documents cannot be read back; re-ingest the reports into a new "
             "knowledge base (kg ingest --kb NEW_DIR PATH ...) and move this one away")
 
 
