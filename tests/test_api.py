@@ -189,3 +189,23 @@ def test_sparqlwrapper_update_is_refused(server):
     with pytest.raises(HTTPError) as err:
         sw.query()
     assert err.value.code == 403 and err.value.read().decode().startswith("read-only")
+
+
+@pytest.mark.parametrize("head", [
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\n\r\nSELECT",
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: -1\r\n\r\nSELECT",
+    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 6\r\n\r\n\xff\xfe\xfd\xfc\xfb\xfa",
+])
+def test_bad_bodies_get_a_4xx_and_hold_no_thread(server, head):
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(head)
+        status = s.recv(200).split(b"\r\n", 1)[0]
+    assert status.startswith(b"HTTP/1.1 4"), status
+    with urllib_get(f"{server}/documents") as r:
+        assert r.status == 200, "the server still answers"
+
+
+def urllib_get(url: str):
+    import urllib.request
+    return urllib.request.urlopen(url, timeout=30)
