@@ -95,6 +95,17 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     text = args.query
     if Path(text).suffix.lower() in (".rq", ".sparql") or (not any(c in text for c in "{ \n") and "/" in text):
         text = Path(check_text_file(text, "query file")).read_text(encoding="utf-8")
+    if args.format:
+        from kg.errors import UsageError
+        from kg.graph.sparql import check_query, execute, pick_format
+        checked = check_query(text)
+        graph_form = checked.form in ("construct", "describe")
+        if (args.format in ("turtle", "nt", "rdfxml")) != graph_form:
+            raise UsageError(f"a {checked.form.upper()} result cannot be given as {args.format}: use json, xml, csv "
+                             "or tsv for SELECT/ASK, turtle, nt or rdfxml for CONSTRUCT/DESCRIBE")
+        with open_kb(args) as kb, open_graph(kb) as store:
+            sys.stdout.buffer.write(execute(store, checked, pick_format(checked.form, None, args.format)))
+        return 0
     with open_kb(args) as kb:
         with open_graph(kb) as store:
             kind, payload = run_query(store, text)
@@ -157,10 +168,13 @@ def register(sub) -> None:
     sp.add_argument("-o", "--output", metavar="FILE", help="format from the suffix unless --format is given")
     sp.add_argument("--format", choices=["ttl", "nt", "nq", "trig", "jsonld", "graphml", "csv"],
                     help="without -o, writes to standard output")
-    sp = add_command(sub, "sparql", "run a read-only SPARQL query (JSON results, Turtle for CONSTRUCT)",
+    sp = add_command(sub, "sparql", "run a read-only SPARQL query (JSON, XML, CSV or TSV results; Turtle, "
+                     "N-Triples or RDF/XML for CONSTRUCT)",
                      "kg sparql 'SELECT ?r ?v WHERE { ?o sdmx-dimension:refArea ?r ; sdmx-measure:obsValue ?v } LIMIT 5'",
                      cmd_sparql)
     sp.add_argument("query", metavar="QUERY_OR_FILE", help="the query text or a .rq/.sparql file")
+    sp.add_argument("--format", choices=["json", "xml", "csv", "tsv", "turtle", "nt", "rdfxml"],
+                    help="result format (default: JSON results, Turtle for CONSTRUCT/DESCRIBE)")
     sp = add_command(sub, "serve", "serve the HTTP API (ask, search, documents, entities, figures; OpenAPI at "
                      "/docs) and a read-only SPARQL 1.1 endpoint at /sparql",
                      "kg serve --port 3030", cmd_serve)
