@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -299,9 +300,14 @@ def test_ask_on_a_bm25_only_base_embeds_nothing(kb, monkeypatch):
 # -- export --------------------------------------------------------------------------------------------
 
 def test_export_to_devices_and_unwritable_places(kb, tmp_path, refused):
-    if Path("/dev/full").exists():
-        refused(["export", "--kb", kb, "-o", "/dev/full", "--format", "nt"], "No space left on device")
-        assert Path("/dev/full").is_char_device(), "the device node is still a device"
+    full = tmp_path / "full"  # a private /dev/full (char 1,7): a regression must not replace the system's
+    try:
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    except OSError:
+        full = None  # not root: the other cases still run
+    if full is not None:
+        refused(["export", "--kb", kb, "-o", full, "--format", "nt"], f"cannot write {full}")
+        assert full.is_char_device(), "the device node is still a device"
     refused(["export", "--kb", kb, "-o", "/proc/x.ttl"], "cannot write /proc/x.ttl")
     target = tmp_path / "real.ttl"
     target.write_text("keep", encoding="utf-8")
