@@ -29,8 +29,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from kg.errors import UsageError
     from kg.eval.qa import answer_record, load_jsonl
     from kg.qa import answer
-    from kg.service import open_qa
-    from kg.service import check_question, language_hint
+    from kg.service import check_question, language_hint, open_qa
     if (args.question is not None) == bool(args.questions):
         raise UsageError("give a QUESTION or --questions FILE.jsonl (not both)")
     if args.questions:

@@ -51,13 +51,18 @@ class SearchIndexes:
             self._embedder = self._factory()
         return self._embedder
 
-    def _bm25(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], force: bool = False) -> Bm25Index:
+    def _bm25(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], force: bool = False,
+              reader: bool = False) -> Bm25Index:
         idx = None if force else _load(Bm25Index.load, kb.root / "bm25", "BM25 index")
         s = self.settings
         if idx is None or idx.generation != kb.generation or idx.scheme != s.scheme:
             idx = Bm25Index.build(chunks(), s.scheme, s.k1, s.b, kb.generation)
             if not kb.read_only:  # a read-only knowledge base keeps the rebuilt index in memory
-                idx.save(kb.root / "bm25")
+                try:
+                    idx.save(kb.root / "bm25")
+                except OSError:  # a reader racing a running ingest's own save uses the index in memory
+                    if not reader:
+                        raise
         return idx
 
     def _dense(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], progress: Progress | None = None,
@@ -92,7 +97,7 @@ class SearchIndexes:
     def searcher(self, kb: KnowledgeBase, progress: Progress | None = None) -> Searcher:
         """A Searcher over the current generation, rebuilding a stale index first."""
         chunks = _once(kb.chunks)
-        bm25 = self._bm25(kb, chunks)
+        bm25 = self._bm25(kb, chunks, reader=True)
         dense = self._dense(kb, chunks, progress, rebuild=False)
         meta = {d.id: (d.region, d.year) for d in kb.documents()}
         return Searcher(chunks(), bm25, dense, self.embedder if dense is not None else None, meta, self.settings)
