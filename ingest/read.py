@@ -1,8 +1,10 @@
-"""Read a source file into raw page texts: text encodings (UTF-8 / GB18030) and PDF text layers."""
+"""Read a source file into raw page texts: text encodings (UTF-8, GB18030, Big5) and PDF text layers."""
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +16,15 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
 _TEXT_SUFFIXES = (".txt", ".md")
 _MAX_CONTROL = 0.05  # share of control characters above which "text" is binary junk
 _MAX_UNREADABLE = 0.3  # share of U+FFFD / private-use characters in a PDF text layer
+_MAX_PRIVATE = 0.01  # share of private-use characters in decoded text: the wrong codec, not a report
+# Limits per document. The largest bundled report has 77k characters and 4.4k numbers; these leave
+# room for a 500-page report while keeping one file's ingest to minutes, not hours.
+MAX_CHARS = 1_000_000
+MAX_TEXT_BYTES = 4 * MAX_CHARS  # a text file's bytes, checked before reading it
+MAX_PDF_BYTES = 200 << 20
+_JAPANESE_KOREAN = {"shift_jis": "Japanese (Shift-JIS)", "cp932": "Japanese (Shift-JIS)",
+                    "euc_jp": "Japanese (EUC-JP)", "iso2022_jp": "Japanese (ISO-2022-JP)",
+                    "euc_kr": "Korean (EUC-KR)", "cp949": "Korean (EUC-KR)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +35,7 @@ class RawSource:
     name: str
     sha256: str  # of the raw bytes
     sha1: str  # of the raw bytes (document ids are doc-<sha1[:12]>)
-    encoding: str  # utf-8, utf-8-sig, gb18030, utf-16 or pdf
+    encoding: str  # utf-8, utf-8-sig, gb18030, big5, utf-16 or pdf
     pages: tuple[str, ...]  # one entry per PDF page; a single entry for a text file
 
     @property
@@ -47,6 +58,58 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+def check_regular_file(path: str | Path) -> int:
+    """The size of a regular file (a symlink to one counts); InputError, before anything is opened,
+    for a device, a FIFO, a socket or a folder (reading /dev/zero or a pipe never ends) and for a
+    file over the size limit."""
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputError(str(p), "no such file (or a broken symlink): check the path") from None
+    except OSError as e:
+        raise InputError(str(p), f"cannot read ({e.strerror or e}): check permissions") from None
+    if not stat.S_ISREG(st.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(st.st_mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode)
+                else "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+                else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+        link = " (through a symlink)" if p.is_symlink() else ""
+        raise InputError(str(p), f"{kind}{link}, not a regular file: give the report file itself")
+    limit = MAX_PDF_BYTES if p.suffix.lower() == ".pdf" else MAX_TEXT_BYTES
+    if st.st_size > limit:
+        raise InputError(str(p), f"file too large ({st.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB "
+                                 "per document): split it into parts")
+    return st.st_size
+
+
+def _detect(data: bytes) -> str | None:
+    """The most likely East Asian legacy codec of bytes that are not UTF-8 (charset-normalizer)."""
+    from charset_normalizer import from_bytes
+    best = from_bytes(data[:200_000], cp_isolation=["gb18030", "big5", "shift_jis", "euc_jp", "euc_kr"]).best()
+    return best.encoding if best else None
+
+
+def _decode_legacy(data: bytes, path: str, utf8_error: UnicodeDecodeError) -> tuple[str, str]:
+    """Text that is not UTF-8: GB18030 (GBK, GB2312) or Big5 by detection; Japanese and Korean
+    codecs are refused, since PolicyKG reads Chinese reports."""
+    guess = _detect(data)
+    if guess in _JAPANESE_KOREAN:
+        raise InputError(path, f"the text looks {_JAPANESE_KOREAN[guess]}, not Chinese (detected by "
+                               "charset-normalizer): if it is a Chinese report, re-save it as UTF-8")
+    codec, name = ("cp950", "big5") if guess == "big5" else ("gb18030", "gb18030")
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        bad = data[utf8_error.start:utf8_error.start + 1].hex()
+        raise InputError(path, f"neither UTF-8 nor GB18030/GBK nor Big5 (byte 0x{bad} at offset "
+                               f"{utf8_error.start}): re-save the file as UTF-8") from None
+    private = sum(1 for c in text if unicodedata.category(c) == "Co")
+    if private > _MAX_PRIVATE * len(text):
+        raise InputError(path, f"decoded as {name}, {private / len(text):.0%} of the characters are private-use "
+                               "code points, so that is not its encoding: re-save the file as UTF-8")
+    return text, name
+
+
 def decode_text(data: bytes, path: str) -> tuple[str, str]:
     """(text, encoding) of a text file's bytes; InputError when it is not text we can read."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -59,12 +122,7 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
     try:
         text, encoding = data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError as utf8_error:
-        try:
-            text, encoding = data.decode("gb18030"), "gb18030"
-        except UnicodeDecodeError:
-            bad = data[utf8_error.start:utf8_error.start + 1].hex()
-            raise InputError(path, f"neither UTF-8 nor GB18030/GBK (byte 0x{bad} at offset {utf8_error.start}): "
-                                   "re-save the file as UTF-8") from None
+        text, encoding = _decode_legacy(data, path, utf8_error)
     control = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
     if control > _MAX_CONTROL * len(text):
         raise InputError(path, f"binary data ({control} control characters), not text: "
@@ -108,8 +166,7 @@ def read_source(path: str | Path) -> RawSource:
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(str(p), f"unsupported file type {suffix or '(no suffix)'!r}: "
                                  f"convert it to {', '.join(SUPPORTED_SUFFIXES)}")
-    if not p.is_file():
-        raise InputError(str(p), "no such file: check the path")
+    check_regular_file(p)
     data = p.read_bytes()
     if not data.strip():
         raise InputError(str(p), "empty file: nothing to ingest")
@@ -117,7 +174,11 @@ def read_source(path: str | Path) -> RawSource:
         pages, encoding = _pdf_pages(data, str(p)), "pdf"
     else:
         text, encoding = decode_text(data, str(p))
-        if not text.strip():
-            raise InputError(str(p), "empty file (only whitespace): nothing to ingest")
+        if not any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc") for c in text):
+            raise InputError(str(p), "no visible text (only whitespace or zero-width characters): nothing to ingest")
         pages = (text,)
+    chars = sum(len(t) for t in pages)
+    if chars > MAX_CHARS:
+        raise InputError(str(p), f"too long: {chars:,} characters, over the limit of {MAX_CHARS:,} characters "
+                                 "per document: split it into parts")
     return RawSource(p, p.name, hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest(), encoding, pages)

@@ -18,6 +18,14 @@ class StoreError(KgError):
     """The knowledge base is missing, locked or inconsistent."""
 
 
+class StoreLocked(StoreError):
+    """Another process holds the writer's lock of an index; readers never need it."""
+
+
+class StoreDamaged(StoreError):
+    """A derived index that cannot be read; `kg ingest --reindex` rebuilds it."""
+
+
 class UsageError(KgError):
     """A bad argument: names the value and the fix."""
 

@@ -26,8 +26,9 @@ def refreshers(kb: KnowledgeBase, settings: Settings) -> list[Refresher]:
 
 
 def ingest(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Settings,
-           progress: Progress | None = None) -> IngestReport:
-    return ingest_paths(kb, paths, refreshers=refreshers(kb, settings), progress=progress)
+           progress: Progress | None = None, replace: bool = False) -> IngestReport:
+    """Ingest files and folders; a file named like a stored document with other content needs `replace`."""
+    return ingest_paths(kb, paths, refreshers=refreshers(kb, settings), progress=progress, replace=replace)
 
 
 def remove(kb: KnowledgeBase, ref: str, settings: Settings) -> Document:
@@ -68,3 +69,67 @@ def open_qa(kb: KnowledgeBase, settings: Settings, qa=None, generator=None):
         generator = OpenAIChat(qa.generator_url or "", qa.generator_model or "")
     return make_context(searcher, documents, list(searcher.chunks.values()), kb.tables(), kb.facts("figure"),
                         load_gazetteer(), qa, generator, kb.facts("definition"), kb.facts("enumeration"))
+
+
+def check_question(question: str) -> str:
+    """The question stripped; UsageError for an empty one (the front ends share this check)."""
+    from kg.errors import UsageError
+    q = (question or "").strip()
+    if not q:
+        raise UsageError("empty question: ask e.g. kg ask \"辽宁2024年旅游收入是多少？\"")
+    return q
+
+
+def language_hint(question: str) -> str | None:
+    """A hint for a question without any Chinese character: the reports are Chinese, and so is the matching."""
+    if any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in question):
+        return None
+    return "提示：报告是中文的，请用中文提问，例如“辽宁2024年旅游收入是多少？” (the reports are in Chinese: ask in Chinese)"
+
+
+class Session:
+    """A knowledge base held open by a long-running front end (the HTTP API): one lock around the
+    SQLite connection, and the QA context rebuilt when another process changes the knowledge base."""
+
+    def __init__(self, root: str | Path, settings: Settings, qa=None) -> None:
+        import threading
+        self.kb = KnowledgeBase.open(root)
+        self.settings = settings
+        self._qa_settings = qa
+        self.lock = threading.RLock()
+        self._ctx = None
+        self._generation = -1
+
+    def close(self) -> None:
+        self.kb.close()
+
+    def qa(self):
+        """The QA context of the current generation (the caller holds self.lock)."""
+        gen = self.kb.generation
+        if self._ctx is None or gen != self._generation:
+            self._ctx, self._generation = open_qa(self.kb, self.settings, self._qa_settings), gen
+        return self._ctx
+
+    def ask(self, question: str):
+        from kg.qa import answer
+        q = check_question(question)
+        with self.lock:
+            return answer(q, self.qa())
+
+    def search(self, query: str, k: int = 5, doc: str | None = None, region: str | None = None,
+               year: int | None = None) -> list[Hit]:
+        from kg.errors import UsageError
+        if not (query or "").strip():
+            raise UsageError("empty query: give the words to search for")
+        if k < 1:
+            raise UsageError(f"k must be at least 1, got {k}")
+        with self.lock:
+            searcher = self.qa().searcher
+            return search(searcher, query, k, self.kb.resolve(doc) if doc else None, region, year)
+
+    def graph_dir(self) -> Path:
+        """The graph store directory, brought up to date when no writer holds it."""
+        from kg.graph.index import open_graph
+        with self.lock:
+            open_graph(self.kb).close()
+        return self.kb.root / "graph"

@@ -171,6 +171,7 @@ class IngestReport:
     replaced: tuple[str, ...] = ()  # doc ids of old versions removed
     unchanged: tuple[str, ...] = ()  # sources already ingested with the same content
     errors: tuple[tuple[str, str], ...] = field(default=())  # (path, reason)
+    warnings: tuple[str, ...] = ()  # what the run could not do but that needs no action (e.g. an index left to catch up)
 
 
 ENTITY_TYPES = ("region", "concept", "institution", "policy", "meeting")

@@ -10,7 +10,10 @@ if [ ! -f "$KB/kb.sqlite" ]; then
 fi
 .venv/bin/kg docs --kb "$KB"
 PORT="${PORT:-8501}"
+# The app can upload and remove reports and has no login: it listens on this machine only. To let
+# other machines in, deliberately, on a network you trust: HOST=0.0.0.0 bash scripts/start.sh
+HOST="${HOST:-127.0.0.1}"
 # Load the model as soon as the server is up, so the first question does not wait for it.
 .venv/bin/python -m kg.ui.warm "$PORT" >/dev/null 2>&1 &
-POLICYKG_KB="$KB" exec .venv/bin/streamlit run app.py --server.headless true --server.port "$PORT" \
+POLICYKG_KB="$KB" exec .venv/bin/streamlit run app.py --server.headless true --server.address "$HOST" --server.port "$PORT" \
   --browser.gatherUsageStats false --server.fileWatcherType none --server.scriptHealthCheckEnabled true

@@ -71,7 +71,10 @@ def test_reingest_is_a_noop_and_a_changed_file_replaces_its_version(kb, corpus_f
     assert kb.generation == gen and kb.chunks() == chunks
     changed = src / corpus_files[0].name
     changed.write_text(changed.read_text(encoding="utf-8") + "\n\n附加说明：本段为修订内容。\n", encoding="utf-8")
-    third = ingest_paths(kb, [src])
+    refused = ingest_paths(kb, [src])
+    assert [r for _, r in refused.errors] == [f"a different document named {changed.name} is already in the "
+                                              "knowledge base: pass --replace to replace it, or rename the file"]
+    third = ingest_paths(kb, [src], replace=True)
     assert len(third.added) == 1 and len(third.replaced) == 1
     assert len(kb.doc_ids()) == 2
     assert any("本段为修订内容" in c.text for c in kb.chunks())

@@ -1,11 +1,13 @@
 """Read-only SPARQL: W3C JSON results, Turtle for CONSTRUCT, updates refused by parsing."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from rdflib import Graph
 
 from kg.errors import UsageError
-from kg.graph.sparql import READ_ONLY, is_update, run_query
+from kg.graph.sparql import READ_ONLY, check_query, execute, is_update, pick_format, run_query
 from test_graph import build_store, sample
 
 
@@ -80,3 +82,79 @@ def test_syntax_errors_and_service_are_usage_errors(store):
         run_query(store, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
     kind, _ = run_query(store, 'SELECT ?service WHERE { ?service rdfs:label "SERVICE" }')
     assert kind == "select"
+
+
+@pytest.fixture
+def listener():
+    """A TCP port that records whether anything connected to it (a would-be federated endpoint)."""
+    import socket
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(5)
+    srv.settimeout(0.2)
+    hits: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                continue
+            hits.append(conn.recv(1024))
+            conn.close()
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    yield srv.getsockname()[1], hits
+    stop.set()
+    t.join()
+    srv.close()
+
+
+@pytest.mark.parametrize("query", [
+    "PREFIX : <http://127.0.0.1:{port}/> SELECT ?x WHERE {{ SERVICE:anything {{ ?x ?p ?o }} }}",
+    "SELECT ?x WHERE {{ SERVICE SILENT <http://127.0.0.1:{port}/s> {{ ?x ?p ?o }} }}",
+    "SELECT ?x WHERE {{ {{ SELECT ?x WHERE {{ SERVICE <http://127.0.0.1:{port}/s> {{ ?x ?p ?o }} }} }} }}",
+    "ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <http://127.0.0.1:{port}/s> {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/s> AS ?e) SERVICE ?e {{ ?x ?p ?o }} }}",
+    "CONSTRUCT {{ ?x ?p ?o }} WHERE {{ service <http://127.0.0.1:{port}/s> {{ ?x ?p ?o }} }}",
+])
+def test_service_is_refused_from_the_algebra_and_nothing_leaves(store, listener, query):
+    port, hits = listener
+    with pytest.raises(UsageError, match="SERVICE is not allowed"):
+        run_query(store, query.format(port=port))
+    import time
+    time.sleep(0.3)
+    assert hits == []
+
+
+@pytest.mark.parametrize("media, check", [
+    ("application/sparql-results+json", lambda b: json.loads(b)["results"]["bindings"][0]["l"]["value"] == "辽宁"),
+    ("application/sparql-results+xml", lambda b: b"<sparql" in b and "辽宁".encode() in b),
+    ("text/csv", lambda b: b.decode().splitlines() == ["l", "辽宁"]),
+    ("text/tab-separated-values", lambda b: b.decode().splitlines() == ["?l", '"辽宁"@zh']),
+])
+def test_select_results_in_each_standard_format(store, media, check):
+    q = check_query("SELECT ?l WHERE { entity:region-210000 skos:prefLabel ?l }")
+    assert check(execute(store, q, media))
+
+
+@pytest.mark.parametrize("media, rdflib_format", [
+    ("text/turtle", "turtle"), ("application/n-triples", "nt"), ("application/rdf+xml", "xml")])
+def test_construct_results_in_each_rdf_format(store, media, rdflib_format):
+    q = check_query("CONSTRUCT { ?e skos:prefLabel ?l } WHERE { ?e a pkg:Region ; skos:prefLabel ?l }")
+    g = Graph().parse(data=execute(store, q, media), format=rdflib_format)
+    assert [str(o) for o in g.objects()] == ["辽宁"]
+
+
+def test_content_negotiation_picks_the_best_offered_type():
+    assert pick_format("select", None) == "application/sparql-results+json"
+    assert pick_format("select", "text/csv;q=0.5, application/sparql-results+xml") == "application/sparql-results+xml"
+    assert pick_format("select", "text/turtle, */*;q=0.1") == "application/sparql-results+json"
+    assert pick_format("construct", "application/rdf+xml") == "application/rdf+xml"
+    assert pick_format("construct", "application/sparql-results+json") is None
+    assert pick_format("ask", None, "tsv") == "text/tab-separated-values"
+    assert pick_format("describe", "text/csv", "nt") == "application/n-triples"
+    assert pick_format("construct", None, "xml") == "application/rdf+xml", "SPARQLWrapper's default format=xml"
+    assert pick_format("select", "text/csv", "json-ld") == "text/csv", "an unusable format parameter defers to Accept"

@@ -74,5 +74,5 @@ def test_a_failed_write_leaves_the_previous_state(tmp_path):
 
 def test_a_corrupt_database_is_a_clear_error(tmp_path):
     (tmp_path / "kb.sqlite").write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(StoreError, match="not a usable knowledge base"):
+    with pytest.raises(StoreError, match="is damaged .*re-ingest the reports into a new knowledge base"):
         KnowledgeBase.open(tmp_path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli.common import add_command, add_model_options, open_kb, print_json, settings
+from kg.cli.common import add_command, add_model_options, check_text_file, open_kb, print_json, settings
 
 
 def _qa_settings(args: argparse.Namespace):
@@ -30,9 +30,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from kg.errors import UsageError
     from kg.eval.qa import answer_record, load_jsonl
     from kg.qa import answer
-    from kg.service import open_qa
-    if bool(args.question) == bool(args.questions):
+    from kg.service import check_question, language_hint, open_qa
+    if (args.question is not None) == bool(args.questions):
         raise UsageError("give a QUESTION or --questions FILE.jsonl (not both)")
+    if args.questions:
+        check_text_file(args.questions, "--questions")
+    else:
+        args.question = check_question(args.question)
     with open_kb(args) as kb:
         ctx = open_qa(kb, settings(args), _qa_settings(args))
         if args.questions:
@@ -46,6 +50,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print_json(answer_record("q1", ans))
     else:
         _print_answer(ans)
+        hint = language_hint(ans.question) if ans.abstained else None
+        if hint:
+            print(hint)
     return 0
 
 
@@ -59,7 +66,7 @@ def cmd_eval_answers(args: argparse.Namespace) -> int:
     from kg.service import open_qa
     sets = []
     for path in args.answers:
-        questions = load_jsonl(path)
+        questions = load_jsonl(check_text_file(path, "question set"))
         check_questions(questions, path)
         sets.append((path, questions))
     with open_kb(args) as kb:

@@ -19,6 +19,34 @@ def add_command(sub, name: str, help_: str, example: str, func) -> argparse.Argu
     return sp
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (-k, --limit)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def check_text_file(path: str, what: str = "file") -> str:
+    """The path of a readable UTF-8 text file; UsageError naming the problem otherwise."""
+    from ingest.read import check_regular_file
+    from kg.errors import InputError, UsageError
+    try:
+        check_regular_file(path)
+        Path(path).read_bytes().decode("utf-8")
+    except InputError as e:
+        raise UsageError(f"{what} {e}") from None
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{what} {path} is not UTF-8 text (byte 0x{e.object[e.start]:02x} at offset {e.start}): "
+                         "re-save it as UTF-8") from None
+    except OSError as e:
+        raise UsageError(f"cannot read {what} {path} ({e.strerror or e})") from None
+    return path
+
+
 def add_model_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--model", metavar="NAME", help="embedding model: the packaged default, a local "
                     "sentence-transformers directory, a hub name, or fake[:DIM] (tests); default: the one the "
@@ -31,15 +59,32 @@ def settings(args: argparse.Namespace):
     return Settings(kb=Path(args.kb), model=getattr(args, "model", None), dense=not getattr(args, "no_dense", False))
 
 
-def open_kb(args: argparse.Namespace, create: bool = False):
+def open_kb(args: argparse.Namespace, create: bool = False, repair: bool = False):
     from kg.kb.store import KnowledgeBase
-    return KnowledgeBase.open(args.kb, create=create)
+    return KnowledgeBase.open(args.kb, create=create, repair=repair)
+
+
+def _plain_progress():
+    """Progress as plain lines on stderr (logs, pipes): each file, and embedding in tenths."""
+    shown: dict[str, int] = {}
+
+    def update(label: str, done: int, total: int) -> None:
+        if label == "embedding":
+            step = 10 * done // max(total, 1)
+            if shown.get(label) == step:
+                return
+            shown[label] = step
+            print(f"embedding {done}/{total}", file=sys.stderr, flush=True)
+        elif label:
+            print(f"[{done + 1}/{total}] {label}", file=sys.stderr, flush=True)
+    return update
 
 
 def progress():
-    """A tqdm bar per stage on a terminal, nothing otherwise (CI logs, pipes)."""
+    """A tqdm bar per stage on a terminal, plain lines otherwise (CI logs, pipes), so a long run
+    is never silent."""
     if not sys.stderr.isatty():
-        return None
+        return _plain_progress()
     from tqdm import tqdm
     bars: dict[str, object] = {}
 

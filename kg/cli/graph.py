@@ -6,7 +6,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from kg.cli.common import add_command, open_kb, print_json
+from kg.cli.common import add_command, add_model_options, open_kb, positive_int, print_json, settings
 
 
 def _fig_line(f) -> str:
@@ -91,9 +91,21 @@ def cmd_sparql(args: argparse.Namespace) -> int:
     import json
     from kg.graph.index import open_graph
     from kg.graph.sparql import run_query
+    from kg.cli.common import check_text_file
     text = args.query
-    if Path(text).suffix in (".rq", ".sparql") and Path(text).exists():
-        text = Path(text).read_text(encoding="utf-8")
+    if Path(text).suffix.lower() in (".rq", ".sparql") or (not any(c in text for c in "{ \n") and "/" in text):
+        text = Path(check_text_file(text, "query file")).read_text(encoding="utf-8")
+    if args.format:
+        from kg.errors import UsageError
+        from kg.graph.sparql import check_query, execute, pick_format
+        checked = check_query(text)
+        graph_form = checked.form in ("construct", "describe")
+        if (args.format in ("turtle", "nt", "rdfxml")) != graph_form:
+            raise UsageError(f"a {checked.form.upper()} result cannot be given as {args.format}: use json, xml, csv "
+                             "or tsv for SELECT/ASK, turtle, nt or rdfxml for CONSTRUCT/DESCRIBE")
+        with open_kb(args) as kb, open_graph(kb) as store:
+            sys.stdout.buffer.write(execute(store, checked, pick_format(checked.form, None, args.format)))
+        return 0
     with open_kb(args) as kb:
         with open_graph(kb) as store:
             kind, payload = run_query(store, text)
@@ -102,26 +114,42 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from kg.graph.endpoint import serve
-    from kg.graph.index import GraphIndex
-    with open_kb(args) as kb:
-        GraphIndex().refresh(kb)
-        graph_dir = kb.root / "graph"
-    server = serve(graph_dir, args.host, args.port)
-    print(f"SPARQL endpoint on http://{args.host}:{server.server_port}/sparql (read-only); Ctrl-C stops it",
-          file=sys.stderr)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
+    """The HTTP API (JSON) and the read-only SPARQL endpoint, on 127.0.0.1 unless --host says otherwise."""
+    from kg.api import create_app, serve
+    from kg.graph.endpoint import Limits
+    app = create_app(args.kb, settings(args), Limits(timeout=args.timeout), tuple(args.cors_origin or ()))
+    base = f"http://{args.host}:{args.port}"
+    print(f"PolicyKG API on {base} (OpenAPI description at {base}/docs, read-only SPARQL at {base}/sparql); "
+          "Ctrl-C stops it", file=sys.stderr)
+    serve(app, args.host, args.port)
     return 0
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 1 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"port {n} is out of range: give 1-65535 (e.g. 3030)")
+    return n
+
+
+def _seconds(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < n <= 3600:
+        raise argparse.ArgumentTypeError(f"{text} s is out of range: give more than 0 and at most 3600")
+    return n
 
 
 def register(sub) -> None:
     sp = add_command(sub, "entities", "list extracted entities (regions, concepts, institutions, policies)",
                      "kg entities --type region", cmd_entities)
     sp.add_argument("--type", choices=["region", "concept", "institution", "policy", "meeting"])
-    sp.add_argument("--limit", type=int, default=200)
+    sp.add_argument("--limit", type=positive_int, default=200)
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp = add_command(sub, "entity", "one entity: aliases, figures, neighbours and the passages behind them",
                      "kg entity 辽宁省", cmd_entity)
@@ -133,18 +161,29 @@ def register(sub) -> None:
     sp.add_argument("--indicator", metavar="I", help="substring of the indicator or row header")
     sp.add_argument("--period", metavar="P", help="prefix: 2024 matches 2024, 2024Q4, 2024-08")
     sp.add_argument("--doc", metavar="ID")
-    sp.add_argument("--limit", type=int, default=1000)
+    sp.add_argument("--limit", type=positive_int, default=1000)
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp = add_command(sub, "export", "export the graph as Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML or CSV",
                      "kg export -o graph.ttl", cmd_export)
     sp.add_argument("-o", "--output", metavar="FILE", help="format from the suffix unless --format is given")
     sp.add_argument("--format", choices=["ttl", "nt", "nq", "trig", "jsonld", "graphml", "csv"],
                     help="without -o, writes to standard output")
-    sp = add_command(sub, "sparql", "run a read-only SPARQL query (JSON results, Turtle for CONSTRUCT)",
+    sp = add_command(sub, "sparql", "run a read-only SPARQL query (JSON, XML, CSV or TSV results; Turtle, "
+                     "N-Triples or RDF/XML for CONSTRUCT)",
                      "kg sparql 'SELECT ?r ?v WHERE { ?o sdmx-dimension:refArea ?r ; sdmx-measure:obsValue ?v } LIMIT 5'",
                      cmd_sparql)
     sp.add_argument("query", metavar="QUERY_OR_FILE", help="the query text or a .rq/.sparql file")
-    sp = add_command(sub, "serve", "serve a read-only SPARQL 1.1 endpoint at /sparql",
+    sp.add_argument("--format", choices=["json", "xml", "csv", "tsv", "turtle", "nt", "rdfxml"],
+                    help="result format (default: JSON results, Turtle for CONSTRUCT/DESCRIBE)")
+    sp = add_command(sub, "serve", "serve the HTTP API (ask, search, documents, entities, figures; OpenAPI at "
+                     "/docs) and a read-only SPARQL 1.1 endpoint at /sparql",
                      "kg serve --port 3030", cmd_serve)
-    sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=int, default=3030)
+    sp.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1: this machine only; "
+                    "0.0.0.0 exposes the API, unauthenticated, to the network)")
+    sp.add_argument("--port", type=_port, default=3030)
+    sp.add_argument("--timeout", type=_seconds, default=20.0, metavar="SECONDS",
+                    help="stop a SPARQL query after this long (20)")
+    sp.add_argument("--cors-origin", action="append", metavar="ORIGIN",
+                    help="let web pages from this origin (e.g. http://localhost:8080) call the API; repeatable; "
+                    "default none")
+    add_model_options(sp)

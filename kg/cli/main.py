@@ -2,25 +2,44 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sqlite3
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from kg.cli import ask as cli_ask, graph as cli_graph, query as cli_query, terms as cli_terms
 from kg.cli.common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
 from kg.errors import KgError
 
 
+def _library_log(path) -> None:
+    """Send what libraries log (pypdf's "EOF marker not found" …) to a file, not the terminal:
+    the project's own one-line error says what matters."""
+    import logging
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logging.captureWarnings(True)
+    for name in ("pypdf", "py.warnings"):
+        log = logging.getLogger(name)
+        log.handlers = [handler]
+        log.propagate = False
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files and folders, then bring the search indexes up to date."""
     from kg import service
-    with open_kb(args, create=True) as kb:
+    with open_kb(args, create=True, repair=args.reindex) as kb:
+        _library_log(kb.root / "ingest.log")
         if args.reindex:
             service.reindex(kb, settings(args), progress())
             print(f"rebuilt the indexes of {len(kb.doc_ids())} documents in {args.kb}")
             return 0
-        rep = service.ingest(kb, args.paths or [DEFAULT_CORPUS], settings(args), progress())
+        rep = service.ingest(kb, args.paths or [DEFAULT_CORPUS], settings(args), progress(), replace=args.replace)
         for path, reason in rep.errors:
             print(f"error: {path}: {reason}", file=sys.stderr)
+        for note in rep.warnings:
+            print(f"note: {note}", file=sys.stderr)
         print(f"ingested {len(rep.added)} new or changed, {len(rep.unchanged)} unchanged, "
               f"{len(rep.replaced)} replaced, {len(rep.errors)} failed; "
               f"{len(kb.doc_ids())} documents in {args.kb}")
@@ -84,7 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add_command(sub, "ingest", "ingest .txt/.md/.pdf files or folders into the knowledge base",
                      "kg ingest data/corpus", cmd_ingest)
     sp.add_argument("paths", nargs="*", metavar="PATH", help=f"files or folders (default {DEFAULT_CORPUS})")
-    sp.add_argument("--reindex", action="store_true", help="rebuild every index from the stored documents")
+    sp.add_argument("--reindex", action="store_true", help="rebuild every index from the stored documents "
+                    "(after a damaged or missing index file)")
+    sp.add_argument("--replace", action="store_true", help="let a file replace a stored document of the same "
+                    "name with other content (without it, that file is refused)")
     add_model_options(sp)
     sp = add_command(sub, "docs", "list the ingested documents", "kg docs --json", cmd_docs)
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -112,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KgError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 1
+    except (sqlite3.DatabaseError, json.JSONDecodeError) as e:  # a page or a record damaged on disk
+        from kg.kb.store import DB_NAME, damaged_db
+        print(f"error: {damaged_db(Path(getattr(args, 'kb', '.')) / DB_NAME, e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted: the knowledge base keeps every document committed so far", file=sys.stderr)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.cli.common import add_command, add_model_options, open_kb, print_json, progress, settings
+from kg.cli.common import (add_command, add_model_options, check_text_file, open_kb, positive_int, print_json,
+                           progress, settings)
 
 
 def _hit_dict(h, rank: int) -> dict:
@@ -18,9 +19,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Hybrid search; with --questions, one JSON line of hits per question."""
     from kg import service
     from kg.eval.retrieval import load_questions
-    if not args.query and not args.questions:
-        from kg.errors import UsageError
-        raise UsageError("give a QUERY or --questions FILE.jsonl")
+    from kg.errors import UsageError
+    args.query = " ".join(args.query).strip()  # unquoted words are one query: kg search 辽宁 旅游收入
+    if bool(args.query) == bool(args.questions):
+        raise UsageError("give a QUERY or --questions FILE.jsonl (not both)")
+    if args.questions:
+        check_text_file(args.questions, "--questions")
     with open_kb(args) as kb:
         searcher = service.open_searcher(kb, settings(args), progress())
         doc = kb.resolve(args.doc) if args.doc else None
@@ -62,7 +66,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not args.retrieval:
         raise UsageError("give FILE.jsonl to score answers, --retrieval FILE.jsonl to score retrieval, or "
                          "--synthetic to score questions generated from the knowledge base")
-    questions = load_questions(args.retrieval)
+    questions = load_questions(check_text_file(args.retrieval, "--retrieval"))
     with open_kb(args) as kb:
         searcher = service.open_searcher(kb, settings(args), progress())
     chunks = list(searcher.chunks.values())
@@ -89,8 +93,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     sp = add_command(sub, "search", "hybrid BM25 + vector search over the chunks",
                      "kg search \"辽宁 2024 旅游收入\" -k 5", cmd_search)
-    sp.add_argument("query", nargs="?", metavar="QUERY")
-    sp.add_argument("-k", type=int, default=5, help="how many passages (5)")
+    sp.add_argument("query", nargs="*", metavar="QUERY", help="words to search for (quoted or not)")
+    sp.add_argument("-k", type=positive_int, default=5, help="how many passages (5)")
     sp.add_argument("--json", action="store_true", help="one JSON object per hit")
     sp.add_argument("--questions", metavar="FILE.jsonl", help="batch: {\"id\", \"question\"} per line")
     sp.add_argument("--doc", metavar="ID", help="only this document")

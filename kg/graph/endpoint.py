@@ -1,67 +1,150 @@
-"""A read-only SPARQL 1.1 Protocol endpoint (GET/POST /sparql) over the graph store, stdlib only."""
+"""The read-only SPARQL 1.1 Protocol logic behind /sparql: check, negotiate, run with limits.
+
+Each query runs in a child process (forked from a forkserver that has the modules loaded),
+so a runaway query (`SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }`) is killed when its time is up
+and cannot grow the server: the child has an address-space limit and its reply a size limit.
+Oxigraph's query engine has no cancellation of its own; a process is the unit that can be
+stopped. The HTTP side (routes, bodies, CORS) is kg/api.py.
+"""
 from __future__ import annotations
 
-import json
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import multiprocessing
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
-from kg.errors import KgError
+from kg.errors import KgError, UsageError
 
-JSON_TYPE = "application/sparql-results+json"
-TURTLE_TYPE = "text/turtle"
+TEXT = "text/plain; charset=utf-8"
 
 
-def answer_query(graph_dir: Path, query: str) -> tuple[int, str, bytes]:
-    """(HTTP status, content type, body) for one query; the store is opened per request (read-only)."""
-    from kg.graph.store import GraphStore
-    from kg.graph.sparql import run_query
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one query may use: seconds, bytes of reply, bytes of address space for its process."""
+
+    timeout: float = 20.0
+    max_reply: int = 64 << 20
+    max_memory: int = 4 << 30
+
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise UsageError(f"the query timeout must be positive, got {self.timeout}")
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def _text(status: int, message: str) -> Reply:
+    return Reply(status, TEXT, (message.rstrip("\n") + "\n").encode("utf-8"))
+
+
+class _Capped:
+    """A file-like sink that refuses to grow past a size (the serialiser stops with an OSError)."""
+
+    def __init__(self, limit: int) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+        self.limit = limit
+
+    def write(self, b: bytes) -> int:
+        self.size += len(b)
+        if self.size > self.limit:
+            raise OSError("reply too large")
+        self.parts.append(bytes(b))
+        return len(b)
+
+    def flush(self) -> None:
+        pass
+
+
+def _child(conn, graph_dir: str, text: str, form: str, media_type: str, limits: Limits) -> None:
+    """Runs in the child process: open the store read-only, run, send (ok, payload)."""
+    import resource
     try:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
+    except (ValueError, OSError):
+        pass
+    from kg.graph.sparql import Checked, execute
+    from kg.graph.store import GraphStore
+    try:
+        sink = _Capped(limits.max_reply)
         with GraphStore.open(graph_dir, read_only=True) as store:
-            kind, payload = run_query(store, query)
-    except KgError as e:
-        return 400, "text/plain; charset=utf-8", f"{e}\n".encode("utf-8")
-    if kind == "graph":
-        return 200, f"{TURTLE_TYPE}; charset=utf-8", str(payload).encode("utf-8")
-    return 200, JSON_TYPE, json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            execute(store, Checked(text, form), media_type, sink)
+        conn.send_bytes(b"ok" + b"".join(sink.parts))
+    except MemoryError:
+        conn.send_bytes(b"nm")
+    except (KgError, OSError) as e:  # execute turns the sink's OSError into a UsageError naming it
+        conn.send_bytes(b"nm" if "reply too large" in str(e) else b"er" + str(e).encode("utf-8"))
+    except Exception as e:  # noqa: BLE001 - the parent answers 500 with the one-line reason
+        conn.send_bytes(b"ie" + f"{type(e).__name__}: {e}".encode("utf-8"))
+    finally:
+        conn.close()
 
 
-def make_handler(graph_dir: Path):
-    class Handler(BaseHTTPRequestHandler):
-        def _reply(self, status: int, ctype: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _query(self, query: str | None) -> None:
-            if urlparse(self.path).path.rstrip("/") != "/sparql":
-                return self._reply(404, "text/plain", b"the endpoint is /sparql\n")
-            if not query:
-                return self._reply(400, "text/plain", b"missing query: GET /sparql?query=... or POST it\n")
-            self._reply(*answer_query(graph_dir, query))
-
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            self._query(parse_qs(urlparse(self.path).query).get("query", [None])[0])
-
-        def do_POST(self) -> None:  # noqa: N802
-            n = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(n).decode("utf-8")
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
-            if ctype == "application/sparql-query":
-                return self._query(body)
-            if ctype == "application/sparql-update":
-                return self._reply(400, "text/plain", b"read-only: SPARQL updates are not allowed\n")
-            self._query(parse_qs(body).get("query", [None])[0])
-
-        def log_message(self, fmt: str, *args: object) -> None:  # quiet: one line per request is noise here
-            pass
-
-    return Handler
+_CTX = None
 
 
-def serve(graph_dir: Path, host: str = "127.0.0.1", port: int = 3030) -> ThreadingHTTPServer:
-    """A server ready for serve_forever(); the caller owns its lifetime."""
-    return ThreadingHTTPServer((host, port), make_handler(graph_dir))
+def _context():
+    global _CTX
+    if _CTX is None:
+        _CTX = multiprocessing.get_context("forkserver")
+        _CTX.set_forkserver_preload(["kg.graph.endpoint", "kg.graph.sparql", "kg.graph.store", "pyoxigraph"])
+    return _CTX
+
+
+def run_limited(graph_dir: Path, text: str, form: str, media_type: str, limits: Limits = Limits()) -> Reply:
+    """Run a checked query in a child process; 503 when it runs out of time, 413 out of room."""
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_child, args=(child, str(graph_dir), text, form, media_type, limits), daemon=True)
+    p.start()
+    child.close()
+    try:
+        if not parent.poll(limits.timeout):
+            return _text(503, f"query stopped after {limits.timeout:g} s: add a LIMIT or narrow the patterns")
+        try:
+            data = parent.recv_bytes()
+        except EOFError:  # the child died (out of memory, killed)
+            return _text(413, "query stopped: it needs more memory than an endpoint query may use; add a LIMIT")
+    finally:
+        parent.close()
+        if p.is_alive():
+            p.kill()
+        p.join()
+    tag, payload = data[:2], data[2:]
+    if tag == b"ok":
+        ctype = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+        return Reply(200, ctype, payload)
+    if tag == b"nm":
+        return _text(413, f"result larger than {limits.max_reply >> 20} MB or than the memory a query may use: "
+                          "add a LIMIT")
+    return _text(400 if tag == b"er" else 500, payload.decode("utf-8"))
+
+
+def answer(graph_dir: Path, query: str | None, accept: str | None = None, fmt: str | None = None,
+           limits: Limits = Limits()) -> Reply:
+    """One SPARQL Protocol query: 400 for a missing or bad query, 403 for an update or SERVICE,
+    406 when no accepted format fits the query form, else the result in the negotiated format."""
+    from kg.graph.sparql import NO_SERVICE, READ_ONLY, check_query, pick_format
+    if not query:
+        return _text(400, "missing query: GET /sparql?query=... or POST it (form field query, or "
+                          "Content-Type: application/sparql-query)")
+    try:
+        checked = check_query(query)
+    except UsageError as e:
+        return _text(403 if str(e) in (READ_ONLY, NO_SERVICE) else 400, str(e))
+    media = pick_format(checked.form, accept, fmt)
+    if media is None:
+        from kg.graph.sparql import GRAPH_TYPES, RESULT_TYPES
+        offered = GRAPH_TYPES if checked.form in ("construct", "describe") else RESULT_TYPES
+        return _text(406, f"cannot give a {checked.form.upper()} result as {fmt or accept}: "
+                          f"ask for one of {', '.join(offered)}")
+    return run_limited(Path(graph_dir), checked.text, checked.form, media, limits)
+
+
+def refuse_update() -> Reply:
+    from kg.graph.sparql import READ_ONLY
+    return _text(403, READ_ONLY)

@@ -61,14 +61,39 @@ def export(store, path_or_format: str | Path, out: BinaryIO | str | Path | None 
     dest = Path(out)
     if not dest.parent.is_dir():
         raise UsageError(f"no folder {dest.parent} to write {dest.name} into: create it first")
+    try:
+        n = _write_file(dest, lambda fh: write(store, fh))
+    except OSError as e:
+        raise UsageError(f"cannot write {dest} ({e.strerror or e}): give a writable path with -o") from None
+    return Exported(fmt, n, str(dest))
+
+
+def _write_file(dest: Path, write: Callable[[BinaryIO], int]) -> int:
+    """Write a new or regular file atomically (a temporary file renamed over it); a character
+    device (/dev/null, /dev/stdout) is written in place; a symlink, FIFO or folder is refused,
+    since renaming over it would replace the link or node itself."""
+    import stat
+    if dest.is_symlink():
+        raise UsageError(f"{dest} is a symlink: give the path it points to ({os.path.realpath(dest)})")
+    if dest.exists():
+        mode = dest.stat().st_mode
+        if stat.S_ISCHR(mode):
+            with open(dest, "wb") as fh:
+                n = write(fh)
+                fh.flush()
+            return n
+        if not stat.S_ISREG(mode):
+            raise UsageError(f"{dest} is not a regular file (a folder, pipe or socket): give a file path")
     tmp = dest.with_name(dest.name + ".tmp")
     try:
         with open(tmp, "wb") as fh:
-            n = write(store, fh)
+            n = write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)
-    return Exported(fmt, n, str(dest))
+    return n
 
 
 def _flat(store, fh: BinaryIO, rdf_format) -> int:

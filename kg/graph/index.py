@@ -13,6 +13,7 @@ class GraphIndex:
 
     def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
         from kg.graph.rdf import report_graphs
+        from kg.errors import StoreDamaged
         from kg.graph.store import GraphStore, is_current, sync
         from kg.graph.vocab import schema_graph
         if not force and is_current(kb.root / "graph", kb.generation):
@@ -23,13 +24,26 @@ class GraphIndex:
             return report_graphs(kb.document(doc_id), kb.chunks(doc_id), f.entities, f.mentions, f.figures,
                                  f.relations, f.definitions, f.enumerations)
 
-        with GraphStore.open(kb.root / "graph") as store:
+        try:
+            store = GraphStore.open(kb.root / "graph")
+        except StoreDamaged:
+            if not force:
+                raise
+            import shutil
+            shutil.rmtree(kb.root / "graph")  # --reindex: everything in it is rebuilt from the knowledge base
+            store = GraphStore.open(kb.root / "graph")
+        with store:
             if force or store.generation != kb.generation:
                 sync(store, kb.doc_ids(), kb.generation, build, schema=schema_graph, force=force, progress=progress)
 
 
 def open_graph(kb: KnowledgeBase):
     """The graph store for reading (SPARQL, export, the entity browser), brought up to date first."""
+    from kg.errors import StoreLocked
     from kg.graph.store import GraphStore
-    GraphIndex().refresh(kb)
+    try:
+        if not kb.read_only:
+            GraphIndex().refresh(kb)
+    except StoreLocked:
+        pass  # an ingest is writing it: read what it has committed; readers never wait for the writer
     return GraphStore.open(kb.root / "graph", read_only=True)

@@ -1,17 +1,51 @@
-"""Read-only SPARQL over the graph store: W3C JSON results for SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE."""
+"""Read-only SPARQL over the graph store: checked by parsing, results in the standard formats.
+
+A query is parsed and translated to SPARQL algebra with rdflib before Oxigraph runs it: an
+update is refused, and so is any `SERVICE` pattern found in the algebra (anywhere: a
+subquery, an EXISTS filter, a variable endpoint), so no query reaches the network. Reading
+the algebra rather than the text means a `SERVICE` inside a string, an IRI or a comment is
+no pattern, and `SERVICE:x` (a prefixed endpoint name) is one.
+"""
 from __future__ import annotations
 
 import json
-import re
+from dataclasses import dataclass
 
 from kg.errors import UsageError
 from kg.graph.vocab import PREFIXES
 
 READ_ONLY = "read-only: SPARQL updates are not allowed; use kg ingest/remove"
-# strings, IRIs and comments, so a keyword check never looks inside them
-_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\''
-                     r'|<[^<>"\s]*>|#[^\n]*')
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+NO_SERVICE = "SERVICE is not allowed: queries run on the local graph only"
+
+# media type -> (pyoxigraph format name, short name); the first of each table is the default
+RESULT_TYPES = {
+    "application/sparql-results+json": ("JSON", "json"),
+    "application/sparql-results+xml": ("XML", "xml"),
+    "text/csv": ("CSV", "csv"),
+    "text/tab-separated-values": ("TSV", "tsv"),
+}
+GRAPH_TYPES = {
+    "text/turtle": ("TURTLE", "turtle"),
+    "application/n-triples": ("N_TRIPLES", "nt"),
+    "application/rdf+xml": ("RDF_XML", "rdfxml"),
+}
+_ALIASES = {"application/json": "application/sparql-results+json", "application/xml":
+            "application/sparql-results+xml", "text/xml": "application/sparql-results+xml",
+            "application/x-turtle": "text/turtle", "application/turtle": "text/turtle",
+            "text/plain": "application/n-triples", "text/n-triples": "application/n-triples"}
+_RESULT_SHORT = {short: t for t, (_, short) in RESULT_TYPES.items()}
+_GRAPH_SHORT = {**{short: t for t, (_, short) in GRAPH_TYPES.items()}, "ttl": "text/turtle", "n3": "text/turtle",
+                "ntriples": "application/n-triples", "xml": "application/rdf+xml", "rdf": "application/rdf+xml",
+                "rdf+xml": "application/rdf+xml"}
+FORMAT_NAMES = sorted({*_RESULT_SHORT, *_GRAPH_SHORT})
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A query that may run: its form (select, ask, construct, describe)."""
+
+    text: str
+    form: str
 
 
 def prefix_header(prefixes: dict[str, str] = PREFIXES) -> str:
@@ -32,6 +66,90 @@ def is_update(text: str) -> bool:
     return True
 
 
+def _has_service(algebra) -> bool:
+    from rdflib.plugins.sparql.algebra import traverse
+    found: list[object] = []
+
+    def visit(node) -> None:
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            found.append(node)
+    traverse(algebra, visitPre=visit)
+    return bool(found)
+
+
+def check_query(text: str) -> Checked:
+    """Parse a query (standard prefixes predeclared); UsageError for an empty text, an update,
+    a syntax error or a SERVICE pattern. Nothing runs."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    if not text or not text.strip():
+        raise UsageError("empty SPARQL query: give e.g. 'SELECT ?s WHERE { ?s a pkg:Report }'")
+    try:
+        query = translateQuery(parseQuery(prefix_header() + text))
+    except Exception as e:  # noqa: BLE001 - pyparsing and rdflib raise several types for a bad query
+        if is_update(text):
+            raise UsageError(READ_ONLY) from None
+        raise UsageError(f"SPARQL syntax error: {_one_line(e)}") from None
+    if _has_service(query.algebra):
+        raise UsageError(NO_SERVICE)
+    form = query.algebra.name.replace("Query", "").lower()  # SelectQuery, AskQuery, ConstructQuery, DescribeQuery
+    return Checked(text, form)
+
+
+def pick_format(form: str, accept: str | None, fmt: str | None = None) -> str | None:
+    """The media type to answer with: `fmt` (a short name such as csv, xml or turtle, or a media
+    type, as SPARQLWrapper's format parameter sends) when it fits the query form, else the best
+    match of an Accept header, else the default (JSON results, Turtle). None when nothing the
+    client accepts is offered (HTTP 406)."""
+    graph = form in ("construct", "describe")
+    table = GRAPH_TYPES if graph else RESULT_TYPES
+    if fmt:
+        f = fmt.strip().lower()
+        t = (_GRAPH_SHORT if graph else _RESULT_SHORT).get(f) or _ALIASES.get(f, f)
+        if t in table:
+            return t
+    if not accept:
+        return next(iter(table))
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(accept.split(",")):
+        media, *params = [x.strip() for x in part.split(";")]
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        media = _ALIASES.get(media.lower(), media.lower())
+        if q > 0:
+            ranked.append((-q, i, media))
+    for _, _, media in sorted(ranked):
+        if media in table:
+            return media
+        if media in ("*/*", "application/*", "text/*"):
+            return next(t for t in table if media == "*/*" or t.startswith(media[:-1]))
+    return None
+
+
+def execute(store, checked: Checked, media_type: str, output=None) -> bytes | None:
+    """Run a checked query on a GraphStore and serialise its result as media_type (one of
+    RESULT_TYPES or GRAPH_TYPES): returned as bytes, or streamed into `output` (a binary
+    file-like object; None is returned). Errors while running are UsageErrors in one line."""
+    import pyoxigraph as ox
+    try:
+        result = store.query(checked.text, prefixes=PREFIXES)
+        if isinstance(result, (ox.QueryBoolean, ox.QuerySolutions)):
+            return result.serialize(output, format=getattr(ox.QueryResultsFormat, RESULT_TYPES[media_type][0]))
+        fmt = getattr(ox.RdfFormat, GRAPH_TYPES[media_type][0])
+        return ox.serialize(result, output, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
+    except SyntaxError as e:  # Oxigraph's parser is stricter than rdflib's in a few corners
+        raise UsageError(f"SPARQL syntax error: {_one_line(e)}") from None
+    except KeyError:
+        raise UsageError(f"cannot give a {checked.form.upper()} result as {media_type}") from None
+    except (OSError, RuntimeError, ValueError) as e:
+        raise UsageError(f"SPARQL query failed: {_one_line(e)}") from None
+
+
 def run_query(store, text: str) -> tuple[str, dict | str]:
     """Run one SPARQL query against a GraphStore, default graph = union of all graphs, the
     standard prefixes (pkg qb sdmx-* skos prov dcterms oa rdf rdfs xsd id graph) predeclared.
@@ -40,22 +158,7 @@ def run_query(store, text: str) -> tuple[str, dict | str]:
     Turtle text) for CONSTRUCT and DESCRIBE. An update is refused, and so is SERVICE (the
     graph is local; no query reaches the network). Errors are UsageErrors in one line.
     """
-    import pyoxigraph as ox
-    if not text or not text.strip():
-        raise UsageError("empty SPARQL query: give e.g. 'SELECT ?s WHERE { ?s a pkg:Report }'")
-    if _SERVICE.search(_OPAQUE.sub(" ", text)):
-        raise UsageError("SERVICE is not allowed: queries run on the local graph only")
-    try:
-        result = store.query(text, prefixes=PREFIXES)
-    except SyntaxError as e:
-        if is_update(text):
-            raise UsageError(READ_ONLY) from e
-        raise UsageError(f"SPARQL syntax error: {_one_line(e)}") from e
-    try:
-        if isinstance(result, ox.QueryBoolean):
-            return "ask", json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
-        if isinstance(result, ox.QuerySolutions):
-            return "select", json.loads(result.serialize(format=ox.QueryResultsFormat.JSON))
-        return "graph", ox.serialize(result, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).decode("utf-8")
-    except (OSError, RuntimeError, ValueError) as e:
-        raise UsageError(f"SPARQL query failed: {_one_line(e)}") from e
+    checked = check_query(text)
+    if checked.form in ("construct", "describe"):
+        return "graph", execute(store, checked, "text/turtle").decode("utf-8")
+    return checked.form, json.loads(execute(store, checked, "application/sparql-results+json"))

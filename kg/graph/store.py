@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 
 from rdflib import Graph
 
-from kg.errors import StoreError
+from kg.errors import StoreDamaged, StoreError, StoreLocked
 from kg.kb.store import write_json_atomic
 from kg.graph.vocab import CATALOGUE_GRAPH, GRAPH, PREFIXES, SCHEMA_GRAPH, graph_uri
 
@@ -78,12 +78,12 @@ class GraphStore:
             else:
                 db.mkdir(parents=True, exist_ok=True)
                 store = ox.Store(str(db))
-        except OSError as e:
-            if "lock" in str(e).lower():
-                raise StoreError(f"graph store {root} is in use by another process or open already: close it "
-                                 "(one writer at a time), or open it read-only to query") from e
-            raise StoreError(f"{root} is not a usable graph store ({e}): delete it and run `kg ingest`; "
-                             "the graph is rebuilt from the knowledge base") from e
+        except (OSError, RuntimeError) as e:  # pyoxigraph: OSError for I/O and locks, RuntimeError for corruption
+            if isinstance(e, OSError) and "lock" in str(e).lower():
+                raise StoreLocked(f"graph store {root} is in use by another process or open already: close it "
+                                  "(one writer at a time), or open it read-only to query") from e
+            raise StoreDamaged(f"the graph store {root} is damaged ({' '.join(str(e).split())[:160]}): run "
+                               f"`kg ingest --kb {root.parent} --reindex` to rebuild it from the knowledge base") from e
         gs = cls(root, store, read_only)
         meta = gs.meta()
         if meta and meta.get("format") != FORMAT:

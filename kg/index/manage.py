@@ -1,7 +1,10 @@
 """Keep the search indexes of a knowledge base in step with its documents; open a Searcher."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
+
+from kg.errors import StoreError
 
 from kg.index.bm25 import Bm25Index
 from kg.index.dense import DenseIndex, Embedder, VectorCache, embed_passages
@@ -10,6 +13,16 @@ from kg.kb.store import KnowledgeBase
 from kg.types import Chunk
 
 Progress = Callable[[str, int, int], None]
+
+
+def _load(load: Callable[[Path], object], path: Path, what: str):
+    """A saved index, or None when there is none; a damaged one is a StoreError naming the fix."""
+    try:
+        return load(path)
+    except Exception as e:  # noqa: BLE001 - json, bm25s, numpy and faiss each raise their own types
+        raise StoreError(f"the {what} under {path} is damaged or incomplete ({type(e).__name__}: "
+                         f"{' '.join(str(e).split())[:120]}): run `kg ingest --kb {path.parent} --reindex` "
+                         "to rebuild it") from None
 
 
 def _once(load: Callable[[], list[Chunk]]) -> Callable[[], list[Chunk]]:
@@ -38,20 +51,30 @@ class SearchIndexes:
             self._embedder = self._factory()
         return self._embedder
 
-    def _bm25(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], force: bool = False) -> Bm25Index:
-        idx = None if force else Bm25Index.load(kb.root / "bm25")
+    def _bm25(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], force: bool = False,
+              reader: bool = False) -> Bm25Index:
+        idx = None if force else _load(Bm25Index.load, kb.root / "bm25", "BM25 index")
         s = self.settings
         if idx is None or idx.generation != kb.generation or idx.scheme != s.scheme:
             idx = Bm25Index.build(chunks(), s.scheme, s.k1, s.b, kb.generation)
-            idx.save(kb.root / "bm25")
+            if not kb.read_only:  # a read-only knowledge base keeps the rebuilt index in memory
+                try:
+                    idx.save(kb.root / "bm25")
+                except OSError:  # a reader racing a running ingest's own save uses the index in memory
+                    if not reader:
+                        raise
         return idx
 
     def _dense(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], progress: Progress | None = None,
                force: bool = False, rebuild: bool = True) -> DenseIndex | None:
+        if not self.settings.dense:
+            return None
+        idx = None if force else _load(DenseIndex.load, kb.root / "vectors", "vector index")
+        if idx is None and not rebuild:
+            return None  # built with --no-dense: search with BM25 rather than embed every chunk unasked
         emb = self.embedder
         if emb is None:
             return None
-        idx = None if force else DenseIndex.load(kb.root / "vectors")
         if idx is not None and idx.model != emb.name and not rebuild:
             idx.check_model(emb)  # a search never silently re-embeds the corpus with another model
         if idx is None or idx.generation != kb.generation or idx.model != emb.name:
@@ -74,7 +97,7 @@ class SearchIndexes:
     def searcher(self, kb: KnowledgeBase, progress: Progress | None = None) -> Searcher:
         """A Searcher over the current generation, rebuilding a stale index first."""
         chunks = _once(kb.chunks)
-        bm25 = self._bm25(kb, chunks)
+        bm25 = self._bm25(kb, chunks, reader=True)
         dense = self._dense(kb, chunks, progress, rebuild=False)
         meta = {d.id: (d.region, d.year) for d in kb.documents()}
-        return Searcher(chunks(), bm25, dense, self.embedder, meta, self.settings)
+        return Searcher(chunks(), bm25, dense, self.embedder if dense is not None else None, meta, self.settings)

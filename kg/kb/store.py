@@ -81,29 +81,46 @@ class KnowledgeBase:
     and an index refresh is detected and repaired on the next open.
     """
 
-    def __init__(self, root: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, root: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
         self.root = root
         self._db = conn
+        self.read_only = read_only
 
     @classmethod
-    def open(cls, root: str | Path, create: bool = False) -> "KnowledgeBase":
+    def open(cls, root: str | Path, create: bool = False, repair: bool = False) -> "KnowledgeBase":
+        """Open a knowledge base directory (creating it when `create`). A directory this process
+        cannot write (read-only media, another user's) opens read-only: it can be queried, not
+        changed. `repair` rewrites a damaged manifest.json (what `kg ingest --reindex` does)."""
         root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"--kb {root} is a file, not a knowledge base directory: give a directory "
+                             "(e.g. --kb data/kb)")
         db = root / DB_NAME
         if not db.exists():
             if not create:
                 raise StoreError(f"no knowledge base at {root}: run `kg ingest` first (or pass --kb DIR)")
-            root.mkdir(parents=True, exist_ok=True)
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create the knowledge base {root} ({e.strerror or e}): "
+                                 "give a writable --kb DIR") from None
+        read_only = db.exists() and not (os.access(root, os.W_OK) and os.access(db, os.W_OK))
         try:
-            conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript(_SCHEMA)
-            if "context" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}:
-                conn.execute("ALTER TABLE documents ADD COLUMN context TEXT")  # a knowledge base from before it
+            if read_only:  # immutable: no -wal/-shm files are needed (nor could they be created)
+                conn = sqlite3.connect(f"{db.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None,
+                                       check_same_thread=False)
+            else:
+                conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.executescript(_SCHEMA)
+                if "context" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}:
+                    conn.execute("ALTER TABLE documents ADD COLUMN context TEXT")  # a knowledge base from before it
+            conn.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{db} is not a usable knowledge base ({e}); move it away and run `kg ingest`") from e
-        kb = cls(root, conn)
-        kb._check_manifest()
+            raise StoreError(damaged_db(db, e)) from None
+        kb = cls(root, conn, read_only)
+        kb._check_manifest(repair)
         return kb
 
     def close(self) -> None:
@@ -123,9 +140,19 @@ class KnowledgeBase:
     def manifest(self) -> dict:
         if not self.manifest_path.exists():
             return {}
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        try:
+            m = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError) as e:
+            raise StoreError(f"{self.manifest_path} is damaged ({type(e).__name__}): run `kg ingest --kb "
+                             f"{self.root} --reindex` to rewrite it and rebuild the indexes") from None
+        if not isinstance(m, dict):
+            raise StoreError(f"{self.manifest_path} is damaged (not a JSON object): run `kg ingest --kb "
+                             f"{self.root} --reindex` to rewrite it and rebuild the indexes")
+        return m
 
     def update_manifest(self, **fields: object) -> dict:
+        if self.read_only:
+            raise StoreError(f"{self.root} is read-only: copy it to a writable place to change it")
         m = self.manifest()
         m.update(fields)
         m["format"] = FORMAT
@@ -134,12 +161,18 @@ class KnowledgeBase:
         write_json_atomic(self.manifest_path, m)
         return m
 
-    def _check_manifest(self) -> None:
-        m = self.manifest()
+    def _check_manifest(self, repair: bool = False) -> None:
+        try:
+            m = self.manifest()
+        except StoreError:
+            if not repair or self.read_only:
+                raise
+            self.manifest_path.unlink()
+            m = {}
         if m and m.get("format") != FORMAT:
             raise StoreError(f"{self.root} was built with format {m.get('format')}, this version needs {FORMAT}: "
                              "delete the directory and run `kg ingest` again")
-        if not m:
+        if not m and not self.read_only:
             self.update_manifest(created=time.strftime("%Y-%m-%dT%H:%M:%S"))
 
     @property
@@ -152,10 +185,15 @@ class KnowledgeBase:
                          "DO UPDATE SET value = excluded.value", (str(self.generation + 1),))
 
     # -- writes ---------------------------------------------------------------
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.root} is read-only: it can be queried; copy it to a writable place to change it")
+
     def put(self, doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, ...],
             facts: Facts = Facts()) -> str | None:
         """Store a document with its tables and chunks, replacing an older version of the
         same source. Returns the id of the replaced document, if any. All or nothing."""
+        self._check_writable()
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -188,6 +226,7 @@ class KnowledgeBase:
 
     def remove(self, doc_id: str) -> Document:
         """Remove one document and everything derived from it; returns what was removed."""
+        self._check_writable()
         doc = self.document(doc_id)
         self._db.execute("BEGIN IMMEDIATE")
         try:
@@ -208,9 +247,12 @@ class KnowledgeBase:
         return [r[0] for r in self._db.execute("SELECT id FROM documents ORDER BY source")]
 
     def resolve(self, ref: str) -> str:
-        """A document id from an id, a unique id prefix or a source file name."""
-        rows = self._db.execute("SELECT id FROM documents WHERE id = ? OR source = ? OR id LIKE ?",
-                                (ref, ref, ref + "%")).fetchall()
+        """A document id from an id, a unique id prefix or a source file name (% and _ are literal)."""
+        if not ref or not ref.strip():
+            raise StoreError("empty document reference: give an id, an id prefix or a file name (see `kg docs`)")
+        prefix = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._db.execute("SELECT id FROM documents WHERE id = ? OR source = ? OR id LIKE ? ESCAPE '\\'",
+                                (ref, ref, prefix)).fetchall()
         ids = sorted({r[0] for r in rows})
         if len(ids) == 1:
             return ids[0]
@@ -262,6 +304,14 @@ class KnowledgeBase:
         if doc_id:
             q, args = "SELECT data FROM tables WHERE doc_id = ? ORDER BY start", (self.resolve(doc_id),)
         return [table_from_dict(json.loads(r[0])) for r in self._db.execute(q, args)]
+
+
+def damaged_db(db: Path, e: Exception) -> str:
+    """The message for a knowledge-base database SQLite cannot read."""
+    reason = " ".join(str(e).split())
+    reason = reason if len(reason) <= 80 else reason[:80] + "…"
+    return (f"{db} is damaged ({reason}): the documents cannot be read back; re-ingest the reports into a new "
+            "knowledge base (kg ingest --kb NEW_DIR PATH ...) and move this one away")
 
 
 def replace_dir(tmp: Path, dest: Path) -> None:
