@@ -23,7 +23,7 @@ def gaz():
     (TOURISM, "那宁波呢", "2024年宁波市旅游收入是多少？"),
     (TOURISM, "全国呢", "2024年全国旅游收入是多少？"),
     (TOURISM, "那沈阳市呢", "2024年沈阳市旅游收入是多少？"),  # not in the gazetteer: read from its suffix
-    ("2024年沈阳市地区生产总值是多少", "大连呢", "2024年大连地区生产总值是多少"),
+    ("2024年沈阳市地区生产总值是多少", "大连呢", "2024年大连市地区生产总值是多少"),
     ("2024年旅游收入是多少？", "辽宁呢", "2024年辽宁旅游收入是多少？"),  # no region before: put after the period
     # years: the previous month, quarter or 年末 is kept
     (TOURISM, "2023年呢？", "2023年辽宁省旅游收入是多少？"),

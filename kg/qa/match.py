@@ -16,7 +16,7 @@ _PP = ("个百分点", "百分点", "个基点", "基点", "bp", "BP")
 _MONEY = re.compile(r"元|^万亿$|^亿$|^千亿$|^百亿$")
 _COUNT = re.compile(r"^[万亿]?(个|家|户|人|项|省|座|所|只|件|笔|条|名|位|批|次|处|宗|本|套|辆|台|张)")
 _SHARE_ASKED = re.compile(r"占|比重|占比|份额")
-_CHANGE_ASKED = re.compile(r"比上年|较上年|比去年|提高了?多少|增加了?多少|减少了?多少|变化|变动|多增|少增")
+_CHANGE_ASKED = re.compile(r"比上年|较上年|比去年|(?:提高|增加|减少|上升|下降|降低|回落|抬升)了?(?:多少|几)|变化|变动|多增|少增")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +50,8 @@ def concept_factor(terms: tuple[Term, ...], c: Candidate) -> float:
 
 def region_factor(q: Question, c: Candidate) -> float:
     asked = set(q.regions)
-    if not asked:
-        return 1.0 if c.region in (None, NATION) else (0.75 if c.region_stated else 0.85)
+    if not asked:  # the report's own place is the default reading; a place the passage names is a narrowing
+        return 0.75 if c.region_stated and c.region not in (None, NATION) else 1.0
     if c.region in asked:
         return 1.0
     if asked == {NATION}:

@@ -33,12 +33,14 @@ _PER_ITEM = re.compile(r"分别|各自|各(?:是|为|占|有|达|多少|几|发|
 
 _EXPECT = (
     ("pp", re.compile(r"百分点")),
+    # 杠杆率上升多少 / 占比提高了多少: the change of a rate is in percentage points
+    ("pp", re.compile(r"(?:率|占比|比重|比例)[^，,？?]{0,4}(?:上升|下降|提高|降低|回落|下滑|抬升|上行|下行)了?(?:多少|几)")),
     ("money", re.compile(r"万亿元|亿元|万元|亿美元|多少亿|多少万亿")),
     ("count", re.compile(r"几个|多少个|几家|多少家|多少人|几项|多少项|几省|多少省|多少户")),
     ("ratio", re.compile(r"比例|比率|倍数|系数|多少倍|几倍")),
     ("percent", re.compile(r"的多少[？?]?$|占|比重|占比|增速|增长率|增幅|同比|(?<![贷利])率|%|百分之|增长(?!了?多少[亿万元个家])|"
                            r"[上下]涨|回落|下降多少")),
-    ("money", re.compile(r"金额|规模|余额|收入|支出|投资额|发行额|融资|补贴|利息|额度|限额|资金|发了多少|发行多少")),
+    ("money", re.compile(r"金额|规模|余额|收入|支出|[成行交易总限资]额|融资|补贴|利息|额度|资金|发了多少|发行多少")),
 )
 @dataclass(frozen=True, slots=True)
 class Question:

@@ -148,7 +148,8 @@ def _answer_text(ctx: QAContext, s: Sentence, terms: tuple[Term, ...], asks: tup
 
 def tidy(text: str) -> str:
     """No spaces, no dangling punctuation, no quote mark left open or closed alone."""
-    t = re.sub(r"\s+|\*\*", "", text).strip("，,；;：:。 ")  # ** is markdown bold left in some reports
+    # ** is markdown bold left in some reports; ¹²³ and [1] are footnote and endnote markers
+    t = re.sub(r"\s+|\*\*|[\u00b2\u00b3\u00b9\u2070-\u209f]+|\[\d{1,3}\]", "", text).strip("，,；;：:。 ")
     t = re.sub(r"^(?:\d{1,2}[.、](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]+、)", "", t)
     for o, c in ("“”", "‘’", "《》", "（）"):
         if t.count(o) != t.count(c):
