@@ -14,7 +14,7 @@ from kg.errors import InputError
 from kg.kb.store import KnowledgeBase
 from kg.types import Chunk, Document, Facts, IngestReport, Table
 
-INGEST_VERSION = 2  # bump when cleaning, tables or chunking change, so old bases are rebuilt
+INGEST_VERSION = 3  # bump when cleaning, tables or chunking change, so old bases are rebuilt
 
 
 class Refresher(Protocol):

@@ -1,0 +1,184 @@
+"""Table regions of a PDF page: ruled (lattice) grids, and column-ruled bodies without row rules (three-line tables).
+
+Each region becomes rows of cell texts, later written into the page text as tab-separated lines, so the text
+table finder (ingest/tables.py) reads PDF and text tables alike.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.pdf.geometry import lines_of, text_of
+
+_NUMERIC = re.compile(r"^[-+−–]?[\d,.，]+%?$|^[—–\-/…]+$")
+_TOL = 2.5  # points: edges closer than this are one edge
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A table on a page: its box and its rows of cell texts (first cell indented by leading spaces)."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    rows: tuple[tuple[str, ...], ...]
+
+
+def _merge(xs: list[float]) -> list[float]:
+    out: list[float] = []
+    for x in sorted(xs):
+        if not out or x - out[-1] > _TOL:
+            out.append(x)
+    return out
+
+
+def _inside(c: dict, x0: float, x1: float, top: float, bottom: float) -> bool:
+    cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    return x0 <= cx <= x1 and top <= cy <= bottom
+
+
+def _cell_text(chars: list[dict]) -> str:
+    """A cell's lines joined: nothing between CJK, a space between Latin or digit runs."""
+    out = ""
+    for line in lines_of(chars):
+        t = text_of(line)
+        if out and t and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
+            out += " "
+        out += t
+    return out
+
+
+@dataclass
+class _Draft:
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    cols: list[float]
+    bands: list[tuple[float, float, list[Any] | None]]  # (top, bottom, lattice cell boxes or None = split by lines)
+
+
+def _lattice(page: Any) -> list[_Draft]:
+    drafts = []
+    for t in page.find_tables():
+        if len(t.rows) < 1 or len(t.columns) < 2:
+            continue
+        cols = _merge([x for c in t.cells for x in (c[0], c[2])])
+        bands = [(r.bbox[1], r.bbox[3], list(r.cells)) for r in t.rows]
+        drafts.append(_Draft(t.bbox[0], t.bbox[2], t.bbox[1], t.bbox[3], cols, bands))
+    return drafts
+
+
+def _column_rule_bands(page: Any, drafts: list[_Draft]) -> None:
+    """Vertical rules outside every lattice table: a three-line table's body (extends the header above it) or a
+    continuation on the next page."""
+    vs = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 12
+          and not any(d.x0 - _TOL <= e["x0"] <= d.x1 + _TOL and d.top - _TOL <= e["top"] and e["bottom"] <= d.bottom + _TOL
+                      for d in drafts)]
+    groups: list[list[dict]] = []
+    for e in sorted(vs, key=lambda e: e["top"]):
+        g = next((g for g in groups if e["top"] <= max(x["bottom"] for x in g) + _TOL), None)
+        (g.append(e) if g is not None else groups.append([e]))
+    for g in groups:
+        top, bottom = min(e["top"] for e in g), max(e["bottom"] for e in g)
+        xs = _merge([e["x0"] for e in g])
+        above = next((d for d in drafts if abs(d.bottom - top) <= 3 * _TOL and d.x0 - _TOL <= xs[0] <= d.x1), None)
+        if above is not None:
+            above.bottom = bottom
+            above.cols = _merge(above.cols + xs)
+            above.bands.append((top, bottom, None))
+            continue
+        inner = [c for c in page.chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        if not inner:
+            continue
+        x0, x1 = min(c["x0"] for c in inner) - 1, max(c["x1"] for c in inner) + 1
+        if len(xs) >= 1 and x0 < xs[0] and xs[-1] < x1:
+            drafts.append(_Draft(x0, x1, top, bottom, _merge([x0, *xs, x1]), [(top, bottom, None)]))
+
+
+_FIGURE = re.compile(r"^[-+−–]?[\d,.，]*%?$|^[—–\-/…]+$|^[^\d]{0,2}$")
+
+
+def _split_worthy(band: list[dict], cols: list[float]) -> bool:
+    """A lattice row holding several text lines in several columns, one of them all figures (or units), is a body
+    without row rules (three-line table); a row with one wrapped text cell is not."""
+    lines = _by_lines(band, cols)
+    if len(lines) < 2:
+        return False
+    full = [k for k in range(len(cols) - 1) if all(row[k] for row in lines)]
+    return len(full) >= 2 and any(all(_FIGURE.match(text_of(row[k])) for row in lines)
+                                  and any(any(ch.isdigit() for ch in text_of(row[k])) for row in lines)
+                                  for k in full)
+
+
+def _by_lines(chars: list[dict], cols: list[float]) -> list[list[list[dict]]]:
+    rows = []
+    for line in lines_of(chars):
+        cells: list[list[dict]] = [[] for _ in range(len(cols) - 1)]
+        for c in line:
+            mid = (c["x0"] + c["x1"]) / 2
+            k = next((i for i in range(len(cols) - 1) if mid < cols[i + 1]), len(cols) - 2)
+            cells[k].append(c)
+        rows.append(cells)
+    return rows
+
+
+def _rows(draft: _Draft, chars: list[dict]) -> list[list[list[dict]]]:
+    """Rows of a region as lists of per-column characters."""
+    mine = [c for c in chars if _inside(c, draft.x0 - 1, draft.x1 + 1, draft.top - 1, draft.bottom + 1)]
+    out = []
+    for top, bottom, boxes in draft.bands:
+        band = [c for c in mine if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        if not band:
+            continue
+        if boxes is not None:
+            cells = [[c for c in band if b is not None and _inside(c, b[0], b[2], b[1], b[3])] for b in boxes]
+            if not _split_worthy(band, draft.cols):
+                # lattice columns may be coarser than the region's: place each cell at the column it starts in
+                placed: list[list[dict]] = [[] for _ in range(len(draft.cols) - 1)]
+                for b, cs in zip(boxes, cells):
+                    if b is not None:
+                        k = min(range(len(draft.cols) - 1), key=lambda i: abs(draft.cols[i] - b[0]))
+                        placed[k].extend(cs)
+                out.append(placed)
+                continue
+        out.extend(_by_lines(band, draft.cols))
+    return out
+
+
+def _indent(rows: list[list[list[dict]]]) -> list[int]:
+    """Indent level (in font sizes) of each body row's first cell relative to the least indented one; header rows
+    (no figure in them) get none."""
+    def start(r: list[list[dict]]) -> tuple[float, float] | None:
+        if not r or not r[0] or not any(ch["text"].isdigit() for cell in r[1:] for ch in cell):
+            return None
+        return min(c["x0"] for c in r[0]), _size(r[0][0])
+    starts = [start(r) for r in rows]
+    base = min((s[0] for s in starts if s), default=0)
+    return [round((s[0] - base) / s[1]) if s else 0 for s in starts]
+
+
+def _size(c: dict) -> float:
+    return max(1.0, min(c["bottom"] - c["top"], c.get("size") or 99))
+
+
+def find_regions(page: Any) -> list[Region]:
+    """Every table region of a page with its rows; a grid of one row or one column is not a table."""
+    drafts = _lattice(page)
+    _column_rule_bands(page, drafts)
+    chars = [c for c in page.chars if c.get("upright", True)]
+    regions = []
+    for d in drafts:
+        rows = _rows(d, chars)
+        texts = [[_cell_text(cell) for cell in r] for r in rows]
+        keep = [i for i, r in enumerate(texts) if any(r)]
+        width = max((sum(1 for v in texts[i] if v) for i in keep), default=0)
+        if len(keep) < 2 or width < 2:
+            continue
+        levels = _indent([rows[i] for i in keep])
+        used = [k for k in range(len(texts[0])) if k == 0 or any(texts[i][k] for i in keep)]
+        out = tuple(tuple([" " * lv + texts[i][0], *(texts[i][k] for k in used[1:])]) for i, lv in zip(keep, levels))
+        regions.append(Region(d.x0, d.x1, d.top, d.bottom, out))
+    return regions
