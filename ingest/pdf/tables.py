@@ -177,8 +177,9 @@ def find_regions(page: Any) -> list[Region]:
         width = max((sum(1 for v in texts[i] if v) for i in keep), default=0)
         if len(keep) < 2 or width < 2:
             continue
-        levels = _indent([rows[i] for i in keep])
-        used = [k for k in range(len(texts[0])) if k == 0 or any(texts[i][k] for i in keep)]
-        out = tuple(tuple([" " * lv + texts[i][0], *(texts[i][k] for k in used[1:])]) for i, lv in zip(keep, levels))
+        used = [k for k in range(len(texts[0])) if any(texts[i][k] for i in keep)]
+        levels = _indent([[rows[i][k] for k in used] for i in keep])
+        out = tuple(tuple([" " * lv + texts[i][used[0]], *(texts[i][k] for k in used[1:])])
+                    for i, lv in zip(keep, levels))
         regions.append(Region(d.x0, d.x1, d.top, d.bottom, out))
     return regions
