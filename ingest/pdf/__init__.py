@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from ingest.pdf.furniture import drop_furniture
@@ -27,20 +28,43 @@ def _page(page) -> tuple[list[PageLine], int, bool]:
     return page_lines(segments(chars), regions), len(regions), bool(turns)
 
 
+_LONE_LABEL = re.compile(r"^\s*(?:附?表|图表)\s*\d+(?:[-－—–]\d+)?\s*$")
+
+
+_LABEL = re.compile(r"^(?:附?表|图表)\d+(?:[-－—–]\d+)?")
+
+
+def _join_labels(lines: list[PageLine]) -> list[PageLine]:
+    """A table label set on its own line ("表2") above its title becomes one caption line "表2 title"."""
+    out: list[PageLine] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev and _LONE_LABEL.match(prev.text) and not line.row and 0 < len(line.text) <= 60:
+            out[-1] = PageLine(f"{prev.text.strip()} {line.text.strip()}", prev.top, line.bottom)
+        else:
+            out.append(line)
+    return out
+
+
+def _plain(text: str) -> str:
+    s = re.sub(r"\s+", "", text)
+    m = _LABEL.match(s)
+    return s[m.end():] if m else s
+
+
 def _continued(prev: list[PageLine], lines: list[PageLine]) -> list[PageLine]:
-    """Drop a table's caption (and unit line) repeated above its continuation on the next page."""
-    body = [l for l in prev if not l.row]
-    last_caption = next((l.text for l in reversed(prev) if not l.row and l.text.lstrip().startswith(("表", "附表"))
-                         and len(l.text) <= 80), None)
-    if not last_caption or not prev or not prev[-1].row:
+    """Drop the title and unit lines repeated above a table's continuation: the previous page ends in a table row,
+    and this page opens with lines that stood above that table, then a row."""
+    if not prev or not prev[-1].row:
         return lines
-    i = 0
-    while i < len(lines) and not lines[i].row and i < 3:
-        if lines[i].text.replace(" ", "") != last_caption.replace(" ", "") and not lines[i].text.startswith("单位"):
-            return lines
-        i += 1
-    del body
-    return lines[i:] if i < len(lines) and lines[i].row else lines
+    i = len(prev)
+    while i > 0 and prev[i - 1].row:
+        i -= 1
+    above = {_plain(l.text) for l in prev[max(0, i - 4):i]}
+    j = 0
+    while j < min(4, len(lines)) and not lines[j].row and _plain(lines[j].text) in above:
+        j += 1
+    return lines[j:] if 0 < j < len(lines) and lines[j].row else lines
 
 
 def read_pdf(data: bytes) -> PdfText:
@@ -52,7 +76,7 @@ def read_pdf(data: bytes) -> PdfText:
         for n, page in enumerate(pdf.pages, 1):
             lines, found, turned = _page(page)
             page.close()
-            pages.append(lines)
+            pages.append(_join_labels(lines))
             heights.append(page.width if turned else page.height)
             tables += found
             if turned:

@@ -83,7 +83,9 @@ def upright_page(page: Any) -> tuple[Any, int]:
     objects = dict(page.objects)
     if turns:
         objects = {k: [_turn(o, turns, w, h) for o in v] for k, v in objects.items()}
-        chars = [_settle(t, _baseline(c, turns, w)) for c, t in zip(page.chars, objects.get("char", []))]
+        # characters drawn upright on a turned page are its portrait page number, not the table's text
+        chars = [_settle(t, _baseline(c, turns, w)) for c, t in zip(page.chars, objects.get("char", []))
+                 if not c["upright"]]
     else:
         chars = [_settle(c, _baseline(c, 0, w)) for c in objects.get("char", [])]
     objects["char"] = chars

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.pdf.geometry import lines_of, text_of
+from ingest.pdf.geometry import lines_of, segments, text_of
 
 _NUMERIC = re.compile(r"^[-+−–]?[\d,.，]+%?$|^[—–\-/…]+$")
 _TOL = 2.5  # points: edges closer than this are one edge
@@ -71,6 +71,47 @@ def _lattice(page: Any) -> list[_Draft]:
     return drafts
 
 
+def _stack(drafts: list[_Draft], chars: list[dict]) -> list[_Draft]:
+    """Join lattice pieces of one table: shaded rows found as separate grids with unshaded rows between them.
+
+    Two pieces join when they share their left and right edges and every text line between them fills at least
+    two of their columns (a caption, note or source line between them keeps them apart)."""
+    out: list[_Draft] = []
+    for d in sorted(drafts, key=lambda d: d.top):
+        prev = out[-1] if out else None
+        if prev and abs(prev.x0 - d.x0) <= 3 * _TOL and abs(prev.x1 - d.x1) <= 3 * _TOL and d.top - prev.bottom <= 60:
+            cols = _merge(prev.cols + d.cols)
+            gap = [c for c in chars if c["text"].strip() and prev.bottom < (c["top"] + c["bottom"]) / 2 < d.top
+                   and prev.x0 <= (c["x0"] + c["x1"]) / 2 <= prev.x1]
+            if all(_row_like(line, cols) for line in lines_of(gap)):
+                prev.bands += ([(prev.bottom, d.top, None)] if gap else []) + d.bands
+                prev.bottom, prev.cols = d.bottom, cols
+                continue
+        out.append(d)
+    for d in out:
+        _extend_down(d, chars)
+    return out
+
+
+def _row_like(line: list[dict], cols: list[float]) -> bool:
+    """A text line that reads as a table row of this grid: two runs at least, none crossing a column edge."""
+    runs = segments(line)
+    return len(runs) >= 2 and all(any(cols[k] - 1 <= r.x0 and r.x1 <= cols[k + 1] + 1 for k in range(len(cols) - 1))
+                                  for r in runs)
+
+
+def _extend_down(d: _Draft, chars: list[dict]) -> None:
+    """Take in the unshaded rows right below a grid of shaded rows (each fills two columns at least)."""
+    below = [c for c in chars if c["text"].strip() and (c["top"] + c["bottom"]) / 2 > d.bottom
+             and d.x0 <= (c["x0"] + c["x1"]) / 2 <= d.x1]
+    for line in lines_of(below):
+        top, bottom = min(c["top"] for c in line), max(c["bottom"] for c in line)
+        if top - d.bottom > 0.8 * (bottom - top) or not _row_like(line, d.cols):
+            return
+        d.bands.append((d.bottom, bottom + 0.5, None))
+        d.bottom = bottom + 0.5
+
+
 def _column_rule_bands(page: Any, drafts: list[_Draft]) -> None:
     """Vertical rules outside every lattice table: a three-line table's body (extends the header above it) or a
     continuation on the next page."""
@@ -127,7 +168,7 @@ def _by_lines(chars: list[dict], cols: list[float]) -> list[list[list[dict]]]:
 
 def _rows(draft: _Draft, chars: list[dict]) -> list[list[list[dict]]]:
     """Rows of a region as lists of per-column characters."""
-    mine = [c for c in chars if _inside(c, draft.x0 - 1, draft.x1 + 1, draft.top - 1, draft.bottom + 1)]
+    mine = [c for c in chars if c["text"].strip() and _inside(c, draft.x0 - 1, draft.x1 + 1, draft.top - 1, draft.bottom + 1)]
     out = []
     for top, bottom, boxes in draft.bands:
         band = [c for c in mine if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
@@ -148,37 +189,59 @@ def _rows(draft: _Draft, chars: list[dict]) -> list[list[list[dict]]]:
     return out
 
 
-def _indent(rows: list[list[list[dict]]]) -> list[int]:
+def _indent(rows: list[list[list[dict]]], left: float, right: float) -> list[int]:
     """Indent level (in font sizes) of each body row's first cell relative to the least indented one; header rows
-    (no figure in them) get none."""
-    def start(r: list[list[dict]]) -> tuple[float, float] | None:
+    (no figure in them) get none, nor does a column whose labels are centred or scattered over many levels."""
+    def start(r: list[list[dict]]) -> tuple[float, float, float] | None:
         if not r or not r[0] or not any(ch["text"].isdigit() for cell in r[1:] for ch in cell):
             return None
-        return min(c["x0"] for c in r[0]), _size(r[0][0])
+        return min(c["x0"] for c in r[0]), max(c["x1"] for c in r[0]), _size(r[0][0])
     starts = [start(r) for r in rows]
-    base = min((s[0] for s in starts if s), default=0)
-    return [round((s[0] - base) / s[1]) if s else 0 for s in starts]
+    body = [s for s in starts if s]
+    if not body:
+        return [0] * len(rows)
+    base = min(s[0] for s in body)
+    levels = [round((s[0] - base) / s[2]) if s else 0 for s in starts]
+    shifted = [s for s, lv in zip(starts, levels) if s and lv]
+    centred = sum(1 for s in shifted if abs((s[0] - left) - (right - s[1])) < s[2])
+    if len(set(levels)) > 5 or 2 * centred > len(shifted):
+        return [0] * len(rows)
+    return levels
 
 
 def _size(c: dict) -> float:
     return max(1.0, min(c["bottom"] - c["top"], c.get("size") or 99))
 
 
+def _collapse(rows: list[list[list[dict]]]) -> list[list[list[dict]]]:
+    """Merge neighbouring grid columns that no row fills both of: shading rectangles and merged header cells cut
+    the grid finer than the columns, so a header and its values land in adjacent grid columns."""
+    if not rows:
+        return rows
+    groups: list[list[int]] = []
+    for k in range(len(rows[0])):
+        if groups and not any(r[k] and any(r[j] for j in groups[-1]) for r in rows):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    return [[[c for j in g for c in r[j]] for g in groups] for r in rows]
+
+
 def find_regions(page: Any) -> list[Region]:
     """Every table region of a page with its rows; a grid of one row or one column is not a table."""
-    drafts = _lattice(page)
+    drafts = _stack(_lattice(page), page.chars)
     _column_rule_bands(page, drafts)
     chars = [c for c in page.chars if c.get("upright", True)]
     regions = []
     for d in drafts:
-        rows = _rows(d, chars)
+        rows = _collapse([r for r in _rows(d, chars) if any(r)])
         texts = [[_cell_text(cell) for cell in r] for r in rows]
         keep = [i for i, r in enumerate(texts) if any(r)]
         width = max((sum(1 for v in texts[i] if v) for i in keep), default=0)
         if len(keep) < 2 or width < 2:
             continue
         used = [k for k in range(len(texts[0])) if any(texts[i][k] for i in keep)]
-        levels = _indent([[rows[i][k] for k in used] for i in keep])
+        levels = _indent([[rows[i][k] for k in used] for i in keep], d.cols[used[0]], d.cols[used[0] + 1])
         out = tuple(tuple([" " * lv + texts[i][used[0]], *(texts[i][k] for k in used[1:])])
                     for i, lv in zip(keep, levels))
         regions.append(Region(d.x0, d.x1, d.top, d.bottom, out))
