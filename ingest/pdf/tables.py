@@ -125,11 +125,13 @@ def _column_rule_bands(page: Any, drafts: list[_Draft]) -> None:
     for g in groups:
         top, bottom = min(e["top"] for e in g), max(e["bottom"] for e in g)
         xs = _merge([e["x0"] for e in g])
-        above = next((d for d in drafts if abs(d.bottom - top) <= 3 * _TOL and d.x0 - _TOL <= xs[0] <= d.x1), None)
-        if above is not None:
-            above.bottom = bottom
+        above = next((d for d in drafts if d.top - _TOL <= top <= d.bottom + 3 * _TOL and d.x0 - _TOL <= xs[0] <= d.x1),
+                     None)
+        if above is not None:  # the body below a header grid (or the rest of a grid already extended)
+            if bottom > above.bottom:
+                above.bands.append((above.bottom, bottom, None))
+                above.bottom = bottom
             above.cols = _merge(above.cols + xs)
-            above.bands.append((top, bottom, None))
             continue
         inner = [c for c in page.chars if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
         if not inner:
