@@ -31,7 +31,7 @@ def _page(page) -> tuple[list[PageLine], int, bool]:
 _LONE_LABEL = re.compile(r"^\s*(?:附?表|图表)\s*\d+(?:[-－—–]\d+)?\s*$")
 
 
-_LABEL = re.compile(r"^(?:附?表|图表)\d+(?:[-－—–]\d+)?")
+_LABEL = re.compile(r"^(?:附?表|图表)\s*\d+(?:[-－—–]\d+)?")
 
 
 def _join_labels(lines: list[PageLine]) -> list[PageLine]:
@@ -47,9 +47,10 @@ def _join_labels(lines: list[PageLine]) -> list[PageLine]:
 
 
 def _plain(text: str) -> str:
-    s = re.sub(r"\s+", "", text)
+    """A title as compared across pages: its label (表1-2) and spaces dropped."""
+    s = text.strip()
     m = _LABEL.match(s)
-    return s[m.end():] if m else s
+    return re.sub(r"\s+", "", s[m.end():] if m else s)
 
 
 def _continued(prev: list[PageLine], lines: list[PageLine]) -> list[PageLine]:

@@ -8,7 +8,7 @@ from ingest.pdf.layout import PageLine
 _EDGE = 0.12  # share of the page height at the top and at the bottom where furniture sits
 _PAGE_NO = re.compile(r"^(?:[-－—–]*\s*\d{1,4}\s*[-－—–]*|第\s*\d{1,4}\s*页(?:\s*[/，,]?\s*共\s*\d{1,4}\s*页)?"
                       r"|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$")
-_CAPTION = re.compile(r"^\s*(?:附?表|图表|图)\s*\d")
+_CAPTION = re.compile(r"^\s*(?:(?:附?表|图表|图)\s*\d|(?:计量)?单位\s*[:：])")
 
 
 def _key(text: str) -> str:
