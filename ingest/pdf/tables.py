@@ -12,6 +12,7 @@ from typing import Any
 from ingest.pdf.geometry import lines_of, segments, text_of
 
 _NUMERIC = re.compile(r"^[-+−–]?[\d,.，]+%?$|^[—–\-/…]+$")
+_AMOUNT = re.compile(r"^[-+−–]?[\d,，]*\.?\d+%?$")
 _TOL = 2.5  # points: edges closer than this are one edge
 
 
@@ -168,9 +169,24 @@ def _by_lines(chars: list[dict], cols: list[float]) -> list[list[list[dict]]]:
     return rows
 
 
+def _straddled(chars: list[dict], bands: list[tuple[float, float, list[Any] | None]]) -> bool:
+    """Whether row bands overlap or a text line of the region falls into two of them: the grid comes from shading
+    rectangles that do not follow the rows, so the rows are read from the text lines instead."""
+    if any(b[0] < a[1] - _TOL for a, b in zip(bands, bands[1:])):
+        return True  # nested rectangles: rows inside rows
+    edges = [b for _, b, _ in bands[:-1]]
+    for line in lines_of(chars):
+        mids = [(c["top"] + c["bottom"]) / 2 for c in line]
+        if any(min(mids) < e < max(mids) for e in edges):
+            return True
+    return False
+
+
 def _rows(draft: _Draft, chars: list[dict]) -> list[list[list[dict]]]:
     """Rows of a region as lists of per-column characters."""
     mine = [c for c in chars if c["text"].strip() and _inside(c, draft.x0 - 1, draft.x1 + 1, draft.top - 1, draft.bottom + 1)]
+    if _straddled(mine, draft.bands):
+        return _by_lines(mine, draft.cols)
     out = []
     for top, bottom, boxes in draft.bands:
         band = [c for c in mine if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
@@ -195,8 +211,8 @@ def _indent(rows: list[list[list[dict]]], left: float, right: float) -> list[int
     """Indent level (in font sizes) of each body row's first cell relative to the least indented one; header rows
     (no figure in them) get none, nor does a column whose labels are centred or scattered over many levels."""
     def start(r: list[list[dict]]) -> tuple[float, float, float] | None:
-        if not r or not r[0] or not any(ch["text"].isdigit() for cell in r[1:] for ch in cell):
-            return None
+        if not r or not r[0] or not any(_AMOUNT.match(text_of(cell)) for cell in r[1:] if cell):
+            return None  # a header row (years name columns, they are no amounts)
         return min(c["x0"] for c in r[0]), max(c["x1"] for c in r[0]), _size(r[0][0])
     starts = [start(r) for r in rows]
     body = [s for s in starts if s]
