@@ -22,7 +22,7 @@ def indented(rows: list[SourceRow]) -> bool:
 class RowTree:
     """Parents of each row label, from indentation: a label's parents are the nearest less indented labels above.
 
-    "其中：X" is read as X indented by the width of "其中："; "#X" as X (the # only marks it as a part).
+    "其中：X" is read as X indented by the width of "其中："; "#X" as X (the PDF reader measured the indent of X).
     """
 
     def __init__(self) -> None:

@@ -213,7 +213,8 @@ def _indent(rows: list[list[list[dict]]], left: float, right: float) -> list[int
     def start(r: list[list[dict]]) -> tuple[float, float, float] | None:
         if not r or not r[0] or not any(_AMOUNT.match(text_of(cell)) for cell in r[1:] if cell):
             return None  # a header row (years name columns, they are no amounts)
-        return min(c["x0"] for c in r[0]), max(c["x1"] for c in r[0]), _size(r[0][0])
+        label = [c for c in r[0] if c["text"] not in "#＃"] or r[0]  # "#" marks a part; the words set the level
+        return min(c["x0"] for c in label), max(c["x1"] for c in label), _size(label[0])
     starts = [start(r) for r in rows]
     body = [s for s in starts if s]
     if not body:
