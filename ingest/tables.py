@@ -93,7 +93,7 @@ def _unit(caption: str, unit_line: str, grid: Grid) -> str:
     """The table-wide unit: caption "（亿元）", else the 单位： line, else one unit shared by every column header."""
     m = _CAPTION_UNIT.search(caption)
     if m and _UNIT_WORDS.search(m.group(1)):
-        return m.group(1)
+        return re.sub(r"^单位\s*[:：]\s*", "", m.group(1))  # "（单位：亿元）" names the unit 亿元
     if unit_line:
         return unit_line
     found = set()

@@ -83,6 +83,5 @@ def read_pdf(data: bytes) -> PdfText:
             if turned:
                 rotated.append(n)
     pages, dropped = drop_furniture(pages, heights)
-    for i in range(1, len(pages)):
-        pages[i] = _continued(pages[i - 1], pages[i])
+    pages = [pages[0], *(_continued(prev, lines) for prev, lines in zip(pages, pages[1:]))] if pages else pages
     return PdfText(tuple("\n".join(l.text for l in lines) for lines in pages), tables, tuple(rotated), dropped)
