@@ -85,7 +85,9 @@ def _pdf_pages(data: bytes, path: str) -> tuple[str, ...]:
             raise InputError(path, "encrypted PDF: remove the password (e.g. qpdf --decrypt in.pdf out.pdf) and retry")
         if not reader.pages:
             raise InputError(path, "PDF has no pages: re-export it")
-        pages = read_pdf(data).pages
+        layout = read_pdf(data)
+        pages = tuple(reader.pages[i].extract_text() or "" if i + 1 in layout.failed else text
+                      for i, text in enumerate(layout.pages))
     except InputError:
         raise
     except Exception as e:  # pypdf raises many types (PdfReadError, ValueError, KeyError …) on damaged files

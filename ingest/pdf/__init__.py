@@ -19,6 +19,7 @@ class PdfText:
     tables: int  # table regions written as tab-separated rows
     rotated: tuple[int, ...]  # 1-based pages whose text was drawn rotated and was turned upright
     furniture: int  # running header/footer and page-number lines dropped
+    failed: tuple[int, ...] = ()  # 1-based pages pdfplumber could not lay out (left empty here)
 
 
 def _page(page) -> tuple[list[PageLine], int, bool]:
@@ -29,8 +30,6 @@ def _page(page) -> tuple[list[PageLine], int, bool]:
 
 
 _LONE_LABEL = re.compile(r"^\s*(?:附?表|图表)\s*\d+(?:[-－—–]\d+)?\s*$")
-
-
 _LABEL = re.compile(r"^(?:附?表|图表)\s*\d+(?:[-－—–]\d+)?")
 
 
@@ -69,13 +68,17 @@ def _continued(prev: list[PageLine], lines: list[PageLine]) -> list[PageLine]:
 
 
 def read_pdf(data: bytes) -> PdfText:
-    """Text of every page of a PDF in reading order; InputError-free: the caller validates the file first."""
+    """Text of every page of a PDF in reading order (the caller has validated the file)."""
     import pdfplumber  # lazy: only PDFs need it
 
-    pages, heights, tables, rotated = [], [], 0, []
+    pages, heights, tables, rotated, failed = [], [], 0, [], []
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
-            lines, found, turned = _page(page)
+            try:
+                lines, found, turned = _page(page)
+            except Exception:  # pdfminer raises many types on one damaged page; the caller reads it otherwise
+                lines, found, turned = [], 0, False
+                failed.append(n)
             page.close()
             pages.append(_join_labels(lines))
             heights.append(page.width if turned else page.height)
@@ -84,4 +87,5 @@ def read_pdf(data: bytes) -> PdfText:
                 rotated.append(n)
     pages, dropped = drop_furniture(pages, heights)
     pages = [pages[0], *(_continued(prev, lines) for prev, lines in zip(pages, pages[1:]))] if pages else pages
-    return PdfText(tuple("\n".join(l.text for l in lines) for lines in pages), tables, tuple(rotated), dropped)
+    return PdfText(tuple("\n".join(l.text for l in lines) for lines in pages), tables, tuple(rotated), dropped,
+                   tuple(failed))

@@ -187,23 +187,27 @@ def _rows(draft: _Draft, chars: list[dict]) -> list[list[list[dict]]]:
     mine = [c for c in chars if c["text"].strip() and _inside(c, draft.x0 - 1, draft.x1 + 1, draft.top - 1, draft.bottom + 1)]
     if _straddled(mine, draft.bands):
         return _by_lines(mine, draft.cols)
-    out = []
+    out: list[list[list[dict]]] = []
+    reach = None  # bottom of the tallest cell of the last grid row: the rows it spans may belong to it
     for top, bottom, boxes in draft.bands:
         band = [c for c in mine if top <= (c["top"] + c["bottom"]) / 2 <= bottom]
-        if not band:
+        if boxes is None or _split_worthy(band, draft.cols):
+            out.extend(_by_lines(band, draft.cols))
+            reach = None
             continue
-        if boxes is not None:
-            cells = [[c for c in band if b is not None and _inside(c, b[0], b[2], b[1], b[3])] for b in boxes]
-            if not _split_worthy(band, draft.cols):
-                # lattice columns may be coarser than the region's: place each cell at the column it starts in
-                placed: list[list[dict]] = [[] for _ in range(len(draft.cols) - 1)]
-                for b, cs in zip(boxes, cells):
-                    if b is not None:
-                        k = min(range(len(draft.cols) - 1), key=lambda i: abs(draft.cols[i] - b[0]))
-                        placed[k].extend(cs)
-                out.append(placed)
-                continue
-        out.extend(_by_lines(band, draft.cols))
+        # grid columns may be finer than a cell: place each cell at the column it starts in
+        placed: list[list[dict]] = [[] for _ in range(len(draft.cols) - 1)]
+        for b in boxes:
+            if b is not None:
+                k = min(range(len(draft.cols) - 1), key=lambda i: abs(draft.cols[i] - b[0]))
+                placed[k].extend(c for c in mine if _inside(c, b[0], b[2], b[1], b[3]))
+        tallest = max((b[3] for b in boxes if b is not None), default=bottom)
+        if reach is not None and top < reach - _TOL and all(not (x and y) for x, y in zip(out[-1], placed)):
+            out[-1] = [x + y for x, y in zip(out[-1], placed)]  # sub-rows of one row (wrapped cells drawn merged)
+            reach = max(reach, tallest)
+        elif any(placed):
+            out.append(placed)
+            reach = tallest
     return out
 
 
@@ -246,6 +250,35 @@ def _collapse(rows: list[list[list[dict]]]) -> list[list[list[dict]]]:
     return [[[c for j in g for c in r[j]] for g in groups] for r in rows]
 
 
+def _rejoin_overflow(rows: list[list[list[dict]]]) -> list[list[list[dict]]]:
+    """Put back together a row whose wrapped text cells overflow the grid lines (Excel exports: the first and last
+    lines of a wrapped cell land in the grid rows above and below the row that holds its figures).
+
+    A row of text fragments only (no amount, two cells at least) joins the next row when they share no column and
+    that row has amounts, and joins the previous row when every fragment continues a cell of it and it has amounts.
+    """
+    def amounts(r: list[list[dict]]) -> bool:
+        return any(_AMOUNT.match(_cell_text(c)) for c in r if c)
+
+    def fragments(r: list[list[dict]]) -> bool:
+        return not amounts(r) and sum(1 for c in r if c) >= 2
+
+    def head(r: list[list[dict]], nxt: list[list[dict]] | None) -> bool:
+        return nxt is not None and fragments(r) and amounts(nxt) and not any(a and b for a, b in zip(r, nxt))
+
+    out: list[list[list[dict]]] = []
+    for i, r in enumerate(rows):
+        prev, nxt = (out[-1] if out else None), (rows[i + 1] if i + 1 < len(rows) else None)
+        if prev is not None and head(prev, r):
+            out[-1] = [a + b for a, b in zip(prev, r)]
+        elif prev is not None and fragments(r) and not head(r, nxt) and amounts(prev) \
+                and all(a for a, b in zip(prev, r) if b):
+            out[-1] = [a + b for a, b in zip(prev, r)]
+        else:
+            out.append(r)
+    return out
+
+
 def find_regions(page: Any) -> list[Region]:
     """Every table region of a page with its rows; a grid of one row or one column is not a table."""
     drafts = _stack(_lattice(page), page.chars)
@@ -253,7 +286,7 @@ def find_regions(page: Any) -> list[Region]:
     chars = [c for c in page.chars if c.get("upright", True)]
     regions = []
     for d in drafts:
-        rows = _collapse([r for r in _rows(d, chars) if any(r)])
+        rows = _collapse(_rejoin_overflow([r for r in _rows(d, chars) if any(r)]))
         texts = [[_cell_text(cell) for cell in r] for r in rows]
         keep = [i for i, r in enumerate(texts) if any(r)]
         width = max((sum(1 for v in texts[i] if v) for i in keep), default=0)
