@@ -170,9 +170,9 @@ def _by_lines(chars: list[dict], cols: list[float]) -> list[list[list[dict]]]:
 
 
 def _straddled(chars: list[dict], bands: list[tuple[float, float, list[Any] | None]]) -> bool:
-    """Whether row bands overlap or a text line of the region falls into two of them: the grid comes from shading
+    """Whether a row band lies inside another or a text line of the region falls into two: the grid comes from shading
     rectangles that do not follow the rows, so the rows are read from the text lines instead."""
-    if any(b[0] < a[1] - _TOL for a, b in zip(bands, bands[1:])):
+    if any(a[0] + _TOL < b[0] and b[1] < a[1] - _TOL for a, b in zip(bands, bands[1:])):
         return True  # nested rectangles: rows inside rows
     edges = [b for _, b, _ in bands[:-1]]
     for line in lines_of(chars):
