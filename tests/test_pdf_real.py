@@ -36,7 +36,8 @@ def parsed(name: str):
 CELLS = [
     (QIANDONGNAN, "表9", ("新登记市场主体总量", "个体工商户"), ("总量（户）",), "45930", "户", 10),  # three-line table
     (QIANDONGNAN, "表11", ("居民消费价格", "食品烟酒", "粮食", "%"), ("比上年涨跌幅度",), "2.5", "%", 11),
-    (QIANDONGNAN, "表10", ("汽车类", "%"), ("比上年增长",), "-16.3", "%", 11),  # on the continuation page
+    # on the continuation page, without a header: the row keeps its parent from the page before
+    (QIANDONGNAN, "表10", ("限额以上企业（单位）主要商品零售额", "汽车类", "%"), ("比上年增长",), "-16.3", "%", 11),
     (XIAN, "表2", ("汽车", "新能源汽车", "万辆"), ("产量",), "105.14", "万辆", 5),  # 其中： sub-row
     (XIAMEN, "图表3", ("税收收入", "企业所得税"), ("2024年",), "120.33", "亿元", 12),  # shaded rows, 其中：
     (XIAMEN, "图表4", ("教育",), ("2024年",), "215.29", "亿元", 12),

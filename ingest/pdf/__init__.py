@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ingest.pdf.furniture import drop_furniture
 from ingest.pdf.geometry import segments, upright_page
 from ingest.pdf.layout import PageLine, page_lines
-from ingest.pdf.tables import find_regions
+from ingest.pdf.tables import Region, find_regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +22,11 @@ class PdfText:
     failed: tuple[int, ...] = ()  # 1-based pages pdfplumber could not lay out (left empty here)
 
 
-def _page(page) -> tuple[list[PageLine], int, bool]:
+def _page(page, carry: Region | None = None) -> tuple[list[PageLine], list[Region], bool]:
     page, turns = upright_page(page)
-    regions = find_regions(page)
+    regions = find_regions(page, carry)
     chars = [c for c in page.chars if c.get("upright", True)]
-    return page_lines(segments(chars), regions), len(regions), bool(turns)
+    return page_lines(segments(chars), regions), regions, bool(turns)
 
 
 _LONE_LABEL = re.compile(r"^\s*(?:附?表|图表)\s*\d+(?:[-－—–]\d+)?\s*$")
@@ -52,6 +52,14 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", s[m.end():] if m else s)
 
 
+def _last_table(regions: list[Region], lines: list[PageLine], height: float) -> Region | None:
+    """The table a page ends in (only its footer below it), which may go on over the next page."""
+    if not regions:
+        return None
+    last = max(regions, key=lambda r: r.bottom)
+    return last if all(l.row or l.top >= 0.88 * height for l in lines if l.top > last.bottom) else None
+
+
 def _continued(prev: list[PageLine], lines: list[PageLine]) -> list[PageLine]:
     """Drop the title and unit lines repeated above a table's continuation: the previous page ends in a table row,
     and this page opens with lines that stood above that table, then a row."""
@@ -72,17 +80,19 @@ def read_pdf(data: bytes) -> PdfText:
     import pdfplumber  # lazy: only PDFs need it
 
     pages, heights, tables, rotated, failed = [], [], 0, [], []
+    carry: Region | None = None
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
             try:
-                lines, found, turned = _page(page)
+                lines, found, turned = _page(page, carry)
             except Exception:  # pdfminer raises many types on one damaged page; the caller reads it otherwise
-                lines, found, turned = [], 0, False
+                lines, found, turned = [], [], False
                 failed.append(n)
+            carry = _last_table(found, lines, page.width if turned else page.height)
             page.close()
             pages.append(_join_labels(lines))
             heights.append(page.width if turned else page.height)
-            tables += found
+            tables += len(found)
             if turned:
                 rotated.append(n)
     pages, dropped = drop_furniture(pages, heights)

@@ -25,6 +25,7 @@ class Region:
     top: float
     bottom: float
     rows: tuple[tuple[str, ...], ...]
+    base: float | None = None  # x where row labels of indent level 0 start (None: no indentation read)
 
 
 def _merge(xs: list[float]) -> list[float]:
@@ -211,9 +212,11 @@ def _rows(draft: _Draft, chars: list[dict]) -> list[list[list[dict]]]:
     return out
 
 
-def _indent(rows: list[list[list[dict]]], left: float, right: float) -> list[int]:
-    """Indent level (in font sizes) of each body row's first cell relative to the least indented one; header rows
-    (no figure in them) get none, nor does a column whose labels are centred or scattered over many levels."""
+def _indent(rows: list[list[list[dict]]], left: float, right: float,
+            carried: float | None = None) -> tuple[list[int], float | None]:
+    """Indent level (in font sizes) of each body row's first cell relative to the least indented one (or to the
+    level-0 position `carried` over from the page before), and that position; header rows (no figure in them) get
+    none, nor does a column whose labels are centred or scattered over many levels."""
     def start(r: list[list[dict]]) -> tuple[float, float, float] | None:
         if not r or not r[0] or not any(_AMOUNT.match(text_of(cell)) for cell in r[1:] if cell):
             return None  # a header row (years name columns, they are no amounts)
@@ -222,14 +225,14 @@ def _indent(rows: list[list[list[dict]]], left: float, right: float) -> list[int
     starts = [start(r) for r in rows]
     body = [s for s in starts if s]
     if not body:
-        return [0] * len(rows)
-    base = min(s[0] for s in body)
+        return [0] * len(rows), carried
+    base = min([s[0] for s in body] + ([carried] if carried is not None else []))
     levels = [round((s[0] - base) / s[2]) if s else 0 for s in starts]
     shifted = [s for s, lv in zip(starts, levels) if s and lv]
     centred = sum(1 for s in shifted if abs((s[0] - left) - (right - s[1])) < s[2])
     if len(set(levels)) > 5 or 2 * centred > len(shifted):
-        return [0] * len(rows)
-    return levels
+        return [0] * len(rows), None
+    return levels, base
 
 
 def _size(c: dict) -> float:
@@ -279,13 +282,17 @@ def _rejoin_overflow(rows: list[list[list[dict]]]) -> list[list[list[dict]]]:
     return out
 
 
-def find_regions(page: Any) -> list[Region]:
-    """Every table region of a page with its rows; a grid of one row or one column is not a table."""
+def find_regions(page: Any, carry: Region | None = None) -> list[Region]:
+    """Every table region of a page with its rows; a grid of one row or one column is not a table.
+
+    carry: the last table of the page before; a table opening this page with the same left and right edges goes
+    on with it, so its indent levels are measured from the same position.
+    """
     drafts = _stack(_lattice(page), page.chars)
     _column_rule_bands(page, drafts)
     chars = [c for c in page.chars if c.get("upright", True)]
     regions = []
-    for d in drafts:
+    for d in sorted(drafts, key=lambda d: d.top):
         rows = _collapse(_rejoin_overflow([r for r in _rows(d, chars) if any(r)]))
         texts = [[_cell_text(cell) for cell in r] for r in rows]
         keep = [i for i, r in enumerate(texts) if any(r)]
@@ -293,8 +300,11 @@ def find_regions(page: Any) -> list[Region]:
         if len(keep) < 2 or width < 2:
             continue
         used = [k for k in range(len(texts[0])) if any(texts[i][k] for i in keep)]
-        levels = _indent([[rows[i][k] for k in used] for i in keep], d.cols[used[0]], d.cols[used[0] + 1])
+        goes_on = not regions and carry is not None \
+            and min(carry.x1, d.x1) - max(carry.x0, d.x0) >= 0.6 * min(carry.x1 - carry.x0, d.x1 - d.x0)
+        levels, base = _indent([[rows[i][k] for k in used] for i in keep], d.cols[used[0]], d.cols[used[0] + 1],
+                               carry.base if goes_on and carry else None)
         out = tuple(tuple([" " * lv + texts[i][used[0]], *(texts[i][k] for k in used[1:])])
                     for i, lv in zip(keep, levels))
-        regions.append(Region(d.x0, d.x1, d.top, d.bottom, out))
+        regions.append(Region(d.x0, d.x1, d.top, d.bottom, out, base))
     return regions
