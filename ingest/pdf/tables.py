@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.pdf.cells import cell_text, collapse, indent_levels, rejoin_overflow
 from ingest.pdf.geometry import lines_of, segments, text_of
 
-_NUMERIC = re.compile(r"^[-+−–]?[\d,.，]+%?$|^[—–\-/…]+$")
-_AMOUNT = re.compile(r"^[-+−–]?[\d,，]*\.?\d+%?$")
 _TOL = 2.5  # points: edges closer than this are one edge
 
 
@@ -39,17 +38,6 @@ def _merge(xs: list[float]) -> list[float]:
 def _inside(c: dict, x0: float, x1: float, top: float, bottom: float) -> bool:
     cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
     return x0 <= cx <= x1 and top <= cy <= bottom
-
-
-def _cell_text(chars: list[dict]) -> str:
-    """A cell's lines joined: nothing between CJK, a space between Latin or digit runs."""
-    out = ""
-    for line in lines_of(chars):
-        t = text_of(line)
-        if out and t and out[-1].isascii() and out[-1].isalnum() and t[0].isascii() and t[0].isalnum():
-            out += " "
-        out += t
-    return out
 
 
 @dataclass
@@ -212,76 +200,6 @@ def _rows(draft: _Draft, chars: list[dict]) -> list[list[list[dict]]]:
     return out
 
 
-def _indent(rows: list[list[list[dict]]], left: float, right: float,
-            carried: float | None = None) -> tuple[list[int], float | None]:
-    """Indent level (in font sizes) of each body row's first cell relative to the least indented one (or to the
-    level-0 position `carried` over from the page before), and that position; header rows (no figure in them) get
-    none, nor does a column whose labels are centred or scattered over many levels."""
-    def start(r: list[list[dict]]) -> tuple[float, float, float] | None:
-        if not r or not r[0] or not any(_AMOUNT.match(text_of(cell)) for cell in r[1:] if cell):
-            return None  # a header row (years name columns, they are no amounts)
-        label = [c for c in r[0] if c["text"] not in "#＃"] or r[0]  # "#" marks a part; the words set the level
-        return min(c["x0"] for c in label), max(c["x1"] for c in label), _size(label[0])
-    starts = [start(r) for r in rows]
-    body = [s for s in starts if s]
-    if not body:
-        return [0] * len(rows), carried
-    base = min([s[0] for s in body] + ([carried] if carried is not None else []))
-    levels = [round((s[0] - base) / s[2]) if s else 0 for s in starts]
-    shifted = [s for s, lv in zip(starts, levels) if s and lv]
-    centred = sum(1 for s in shifted if abs((s[0] - left) - (right - s[1])) < s[2])
-    if len(set(levels)) > 5 or 2 * centred > len(shifted):
-        return [0] * len(rows), None
-    return levels, base
-
-
-def _size(c: dict) -> float:
-    return max(1.0, min(c["bottom"] - c["top"], c.get("size") or 99))
-
-
-def _collapse(rows: list[list[list[dict]]]) -> list[list[list[dict]]]:
-    """Merge neighbouring grid columns that no row fills both of: shading rectangles and merged header cells cut
-    the grid finer than the columns, so a header and its values land in adjacent grid columns."""
-    if not rows:
-        return rows
-    groups: list[list[int]] = []
-    for k in range(len(rows[0])):
-        if groups and not any(r[k] and any(r[j] for j in groups[-1]) for r in rows):
-            groups[-1].append(k)
-        else:
-            groups.append([k])
-    return [[[c for j in g for c in r[j]] for g in groups] for r in rows]
-
-
-def _rejoin_overflow(rows: list[list[list[dict]]]) -> list[list[list[dict]]]:
-    """Put back together a row whose wrapped text cells overflow the grid lines (Excel exports: the first and last
-    lines of a wrapped cell land in the grid rows above and below the row that holds its figures).
-
-    A row of text fragments only (no amount, two cells at least) joins the next row when they share no column and
-    that row has amounts, and joins the previous row when every fragment continues a cell of it and it has amounts.
-    """
-    def amounts(r: list[list[dict]]) -> bool:
-        return any(_AMOUNT.match(_cell_text(c)) for c in r if c)
-
-    def fragments(r: list[list[dict]]) -> bool:
-        return not amounts(r) and sum(1 for c in r if c) >= 2
-
-    def head(r: list[list[dict]], nxt: list[list[dict]] | None) -> bool:
-        return nxt is not None and fragments(r) and amounts(nxt) and not any(a and b for a, b in zip(r, nxt))
-
-    out: list[list[list[dict]]] = []
-    for i, r in enumerate(rows):
-        prev, nxt = (out[-1] if out else None), (rows[i + 1] if i + 1 < len(rows) else None)
-        if prev is not None and head(prev, r):
-            out[-1] = [a + b for a, b in zip(prev, r)]
-        elif prev is not None and fragments(r) and not head(r, nxt) and amounts(prev) \
-                and all(a for a, b in zip(prev, r) if b):
-            out[-1] = [a + b for a, b in zip(prev, r)]
-        else:
-            out.append(r)
-    return out
-
-
 def find_regions(page: Any, carry: Region | None = None) -> list[Region]:
     """Every table region of a page with its rows; a grid of one row or one column is not a table.
 
@@ -293,8 +211,8 @@ def find_regions(page: Any, carry: Region | None = None) -> list[Region]:
     chars = [c for c in page.chars if c.get("upright", True)]
     regions = []
     for d in sorted(drafts, key=lambda d: d.top):
-        rows = _collapse(_rejoin_overflow([r for r in _rows(d, chars) if any(r)]))
-        texts = [[_cell_text(cell) for cell in r] for r in rows]
+        rows = collapse(rejoin_overflow([r for r in _rows(d, chars) if any(r)]))
+        texts = [[cell_text(cell) for cell in r] for r in rows]
         keep = [i for i, r in enumerate(texts) if any(r)]
         width = max((sum(1 for v in texts[i] if v) for i in keep), default=0)
         if len(keep) < 2 or width < 2:
@@ -302,7 +220,7 @@ def find_regions(page: Any, carry: Region | None = None) -> list[Region]:
         used = [k for k in range(len(texts[0])) if any(texts[i][k] for i in keep)]
         goes_on = not regions and carry is not None \
             and min(carry.x1, d.x1) - max(carry.x0, d.x0) >= 0.6 * min(carry.x1 - carry.x0, d.x1 - d.x0)
-        levels, base = _indent([[rows[i][k] for k in used] for i in keep], d.cols[used[0]], d.cols[used[0] + 1],
+        levels, base = indent_levels([[rows[i][k] for k in used] for i in keep], d.cols[used[0]], d.cols[used[0] + 1],
                                carry.base if goes_on and carry else None)
         out = tuple(tuple([" " * lv + texts[i][used[0]], *(texts[i][k] for k in used[1:])])
                     for i, lv in zip(keep, levels))
