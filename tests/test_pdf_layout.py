@@ -18,6 +18,9 @@ HEAD = ("指标", "绝对数（亿元）", "增长（%）")
 ROWS = [("地区生产总值", "1200.5", "5.2"), ("第一产业", "100.1", "3.1"), ("第二产业", "500.2", "4.4"),
         ("第三产业", "600.2", "6.0"), ("财政收入", "300.0", "3.1"), ("税收收入", "250.0", "2.0")]
 
+BARE = [(0, "项目", "预算数", "执行数"), (0, "财政收入", "310.0", "300.0"), (1, "税收收入", "260.5", "250.0"),
+        (1, "非税收入", "49.5", "50.0"), (0, "财政支出", "400.0", "420.7"), (1, "教育支出", "80.0", "82.1")]
+
 
 def _typeset(path: Path, font: str) -> None:
     from fpdf import FPDF  # test dependency (pyproject [test])
@@ -51,6 +54,16 @@ def _typeset(path: Path, font: str) -> None:
         if page == 3:
             pdf.set_xy(15, 30)
             pdf.cell(0, 7, "三、其他情况。全年接待游客一千万人次。")
+            pdf.set_xy(15, 45)  # a table without rules: columns only by alignment, the hierarchy by indentation
+            pdf.cell(160, 7, "表2 2025年财政收支", align="C")
+            y = 55
+            for indent, label, *values in BARE:
+                pdf.set_xy(15 + 4 * indent, y)
+                pdf.cell(60, 7, label)
+                for x, v in zip((100, 140), values):
+                    pdf.set_xy(x, y)
+                    pdf.cell(30, 7, v, align="R")
+                y += 7
         pdf.set_xy(10, 280)
         pdf.cell(190, 6, f"— {page} —", align="C")
     pdf.output(str(path))
@@ -80,7 +93,7 @@ def test_columns_read_in_order_without_spaces_and_furniture(layout_pdf):
 def test_ruled_table_over_two_pages_is_one_table(layout_pdf):
     doc = build_document(layout_pdf)
     tables = find_tables(doc.text, doc.id)
-    assert len(tables) == 1
+    assert [t.label for t in tables] == ["表1", "表2"]
     t = tables[0]
     assert t.label == "表1" and t.unit == "亿元" and t.header_rows == (HEAD,)
     assert [r[0] for r in t.rows] == [r[0] for r in ROWS]
@@ -95,3 +108,14 @@ def test_raw_pages_keep_table_rows_tab_separated(layout_pdf):
     pages = read_source(layout_pdf).pages
     assert "地区生产总值\t1200.5\t5.2" in pages[0]
     assert pages[1].startswith("指标\t绝对数（亿元）\t增长（%）\n财政收入\t300.0\t3.1")
+
+
+def test_table_without_rules_is_found_by_alignment(layout_pdf):
+    doc = build_document(layout_pdf)
+    t = next(t for t in find_tables(doc.text, doc.id) if t.label == "表2")
+    assert t.header_rows == (("项目", "预算数", "执行数"),)
+    cells = {(c.row_header, c.col_header): c for c in t.cells}
+    tax = cells[(("财政收入", "税收收入"), ("执行数",))]
+    assert tax.value == "250.0" and doc.text[tax.start:tax.end] == "250.0" and doc.page_at(tax.start) == 3
+    assert cells[(("财政支出", "教育支出"), ("预算数",))].value == "80.0"
+    assert cells[(("财政支出",), ("执行数",))].value == "420.7"

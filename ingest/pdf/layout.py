@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ingest.pdf.geometry import Segment
 from ingest.pdf.tables import Region
+from ingest.pdf.whitespace import tabulate
 
 _NUMERIC = re.compile(r"^[-+−–]?[\d,.%，]+$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -99,25 +100,41 @@ def _rows_of_leaf(leaf: list[Box]) -> list[list[Box]]:
     return rows
 
 
+def _text_line(row: list[Box]) -> list[PageLine]:
+    """One visual line of text segments (a 单位： line set at the right of a caption goes on its own line)."""
+    out: list[PageLine] = []
+    row = sorted(row, key=lambda s: s.x0)
+    first, text, prev = row[0], "", None
+    for s in row:
+        if text and _UNIT.match(s.text):
+            out.append(PageLine(text, first.top, first.bottom))
+            text = ""
+        letter_spaced = prev and _CJK.match(text[-1:]) and _CJK.match(s.text[:1]) and s.x0 - prev.x1 < 4 * s.size
+        text = f"{text}{'' if letter_spaced else ' '}{s.text}" if text else s.text
+        prev = s
+    out.append(PageLine(text, first.top, max(s.bottom for s in row)))
+    return out
+
+
 def page_lines(segments: list[Segment], regions: list[Region]) -> list[PageLine]:
-    """The lines of one page in reading order; each region's rows in place of the text it covers."""
+    """The lines of one page in reading order; each table's rows (ruled or aligned) as tab-separated lines."""
     free = [s for s in segments if not any(r.x0 - 1 <= (s.x0 + s.x1) / 2 <= r.x1 + 1
                                            and r.top - 1 <= (s.top + s.bottom) / 2 <= r.bottom + 1 for r in regions)]
+    rows = [row for leaf in order([*free, *regions]) for row in _rows_of_leaf(leaf)]
+    aligned = tabulate([r if all(isinstance(b, Segment) for b in r) else [] for r in rows])
     out: list[PageLine] = []
-    for leaf in order([*free, *regions]):
-        for row in _rows_of_leaf(leaf):
-            first = row[0]
-            if isinstance(first, Region):
-                out.extend(PageLine("\t".join(cells), first.top, first.bottom, True) for cells in first.rows)
-                continue
-            row.sort(key=lambda s: s.x0)
-            text, prev = "", None
-            for s in row:
-                if text and _UNIT.match(s.text):
-                    out.append(PageLine(text, first.top, first.bottom))
-                    text = ""
-                letter_spaced = prev and _CJK.match(text[-1:]) and _CJK.match(s.text[:1]) and s.x0 - prev.x1 < 4 * s.size
-                text = f"{text}{'' if letter_spaced else ' '}{s.text}" if text else s.text
-                prev = s
-            out.append(PageLine(text, first.top, max(s.bottom for s in row)))
+    i = 0
+    while i < len(rows):
+        first = rows[i][0]
+        if i in aligned:
+            n, cells = aligned[i]
+            out.extend(PageLine("\t".join(c), r[0].top, max(s.bottom for s in r), True)
+                       for c, r in zip(cells, rows[i:i + n]))
+            i += n
+            continue
+        if isinstance(first, Region):
+            out.extend(PageLine("\t".join(cells), first.top, first.bottom, True) for cells in first.rows)
+        else:
+            out.extend(_text_line(rows[i]))
+        i += 1
     return out
