@@ -74,7 +74,9 @@ def _running_furniture(lines: list[Line], n_pages: int) -> set[int]:
         for i in idx:
             seen.setdefault(key[i], set()).add(p)
     need = max(2, (n_pages + 1) // 2)
-    repeated = {k for k, ps in seen.items() if len(ps) >= need and len(k) <= 60}
+    # a table's caption and unit line repeat above each page of a long table: they are not furniture
+    repeated = {k for k, ps in seen.items() if len(ps) >= need and len(k) <= 60
+                and not (_CAPTION.match(k) or _UNIT.match(k))}
     return {i for idx in edges.values() for i in idx
             if key[i] in repeated or _PAGE_NO.match(lines[i][1].strip())}
 

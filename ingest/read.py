@@ -133,13 +133,19 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
 def _pdf_pages(data: bytes, path: str) -> tuple[str, ...]:
     import pypdf  # lazy: only PDFs need it
 
+    from ingest.pdf import read_pdf  # lazy: pulls in pdfplumber
+
     if b"%PDF" not in data[:1024]:
         raise InputError(path, "not a PDF (no %PDF header): check the file or give it its real suffix")
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(path, "encrypted PDF: remove the password (e.g. qpdf --decrypt in.pdf out.pdf) and retry")
-        pages = tuple(page.extract_text() or "" for page in reader.pages)
+        if not reader.pages:
+            raise InputError(path, "PDF has no pages: re-export it")
+        layout = read_pdf(data)
+        pages = tuple(reader.pages[i].extract_text() or "" if i + 1 in layout.failed else text
+                      for i, text in enumerate(layout.pages))
     except InputError:
         raise
     except Exception as e:  # pypdf raises many types (PdfReadError, ValueError, KeyError …) on damaged files

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ingest.table_headers import (Layout, SourceRow, column_paths, kind, layout, lone_cell, merge_split_rows,
                                   normalise, split_blocks)
+from ingest.table_tree import RowTree, indented
 from ingest.table_lines import (Line, RawCell, appendix_start, caption_before, ends_sentence, find_blocks, is_toc,
                                 mergeable_gap, split_lines, split_row, trailer_after)
 from kg.types import Cell, Table, content_id
@@ -92,7 +93,7 @@ def _unit(caption: str, unit_line: str, grid: Grid) -> str:
     """The table-wide unit: caption "（亿元）", else the 单位： line, else one unit shared by every column header."""
     m = _CAPTION_UNIT.search(caption)
     if m and _UNIT_WORDS.search(m.group(1)):
-        return m.group(1)
+        return re.sub(r"^单位\s*[:：]\s*", "", m.group(1))  # "（单位：亿元）" names the unit 亿元
     if unit_line:
         return unit_line
     found = set()
@@ -113,7 +114,7 @@ def parse_grid(source: list[SourceRow]) -> Grid:
         return Grid((), (), (), (), skipped)
     kept = merge_split_rows(kept)
     blocks = split_blocks(kept)
-    reader = _Reader(layout(kept, blocks))
+    reader = _Reader(layout(kept, blocks), RowTree() if indented(kept) else None)
     for hdr, body in blocks:
         reader.read_block([kept[i] for i in hdr], [kept[i] for i in body])
     return Grid(tuple(reader.header_rows), tuple(tuple(r) for r in reader.rows),
@@ -128,8 +129,9 @@ def _ruler(values: tuple[str, ...]) -> bool:
 class _Reader:
     """Walks the header blocks of one table, collecting body rows and cells (internal accumulator)."""
 
-    def __init__(self, lay: Layout) -> None:
+    def __init__(self, lay: Layout, tree: RowTree | None = None) -> None:
         self.lay = lay
+        self.tree = tree  # row hierarchy by indentation (PDF tables), else None
         self.header_rows: list[tuple[str, ...]] = []
         self.rows: list[list[str]] = []
         self.spans: list[list[int]] = []
@@ -162,12 +164,15 @@ class _Reader:
         for g in lay.groups:  # an empty group cell inherits the label above it ("本外币", then blanks)
             if g in placed and placed[g].value:
                 groups[g] = normalise(placed[g].value)
+        if self.tree is not None and r.values[0] and shift == 0:
+            groups[0] = self.tree.path(r)
         for c, cell in sorted(placed.items()):
             if c in lay.label_cols or not cell.value:
                 continue
             g = lay.group_of(c)
             inner = [normalise(placed[k].value) for k in range(g + 1, g + lay.n_label) if k in placed]
-            row_header = tuple(x for x in (section, groups[g], *inner) if x)
+            label = groups[g] if isinstance(groups[g], tuple) else (groups[g],)
+            row_header = tuple(x for x in (section, *label, *inner) if x)
             self.cells.append(_cell(row, c, row_header, paths.get(c, ()), cell))
 
     def _join_tail(self, row: int, col: int, r: SourceRow) -> None:

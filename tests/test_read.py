@@ -170,8 +170,8 @@ def typeset_pdf(tmp_path_factory) -> Path:
 def test_pdf_pages_are_read_with_their_text(typeset_pdf):
     src = read_source(typeset_pdf)
     assert src.is_pdf and src.encoding == "pdf" and len(src.pages) == 2
-    assert "各位代表" in src.pages[0] and "- 1 -" in src.pages[0]
-    assert "十方面民生实事圆满完成" in src.pages[1] and HEADER in src.pages[1]
+    assert "各位代表" in src.pages[0] and "- 1 -" not in src.pages[0]  # page numbers go at layout time
+    assert "十方面民生实事圆满完成" in src.pages[1] and HEADER.replace(" ", "") in src.pages[1]  # no space at a CJK join
 
 
 def test_pdf_document_has_page_spans_and_no_furniture(typeset_pdf):
