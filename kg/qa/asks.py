@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from kg.extract.numbers import find_periods
 from kg.qa.question import Question, analyse, prepare
 
 # what makes a clause a question of its own
@@ -61,16 +62,14 @@ def read_asks(question: str, gazetteer) -> list[Question]:
     texts = split_asks(question)
     out: list[Question] = []
     for text in texts:
+        if out and out[-1].years and _SAME_YEAR.search(text):  # 同年1月 -> 2024年1月
+            text = _SAME_YEAR.sub(f"{out[-1].years[0]}年", text)
         q = analyse(text, gazetteer)
         if out and _weak_terms(q):  # 在哪几个市 / 投什么项目: about the topic the ask before it named
-            q = analyse(_topic(out[-1].text) + text, gazetteer)
+            q = analyse(_topic(out[-1].text, drop_periods=bool(q.periods)) + text, gazetteer)
         if out:
             prev = out[-1]
-            periods = q.periods
-            if _SAME_YEAR.search(text) and prev.years:
-                y = str(prev.years[0])
-                periods = tuple(p.replace("{y}", y) for p in periods) or (y,)
-            q = replace(q, regions=q.regions or prev.regions, periods=periods or prev.periods,
+            q = replace(q, regions=q.regions or prev.regions, periods=q.periods or prev.periods,
                         table_ref=q.table_ref or prev.table_ref)
             if _weak_terms(q):
                 own = {f for x in q.terms for f in x.forms}
@@ -85,8 +84,12 @@ def _weak_terms(q: Question) -> bool:
     return not any(t.concept for t in q.terms) and sum(len(t.forms[0]) for t in q.terms) <= 4
 
 
-def _topic(text: str) -> str:
-    """What an ask is about: its words before the question word (山西的“明示…”试点 of …试点是干什么的)."""
+def _topic(text: str, drop_periods: bool = False) -> str:
+    """What an ask is about: its words before the question word (山西的“明示…”试点 of …试点是干什么的), without
+    its periods when the ask that borrows it states its own."""
     m = _ASKING.search(text)
     head = text[:m.start()] if m else text
+    if drop_periods:
+        for p in sorted(find_periods(head), key=lambda p: -p.start):
+            head = head[:p.start] + head[p.end:]
     return re.sub(r"(?:是|为|在|的|了|都|又|用|发|做|干)+$", "", head)

@@ -262,7 +262,7 @@ def cell_candidates(t: Table, doc: Document, chunk_of, gazetteer, data_year: int
         out.append(Candidate(
             doc_id=doc.id, chunk_id=chunk_of(span), value=raw.rstrip("%").replace(",", ""), unit=unit, number=number,
             multiplier=mult, local=local, clause=local, sentence=caption, around=around,
-            periods=cumulative(cell_periods(parts, corner, year, t.caption), local),
+            periods=cumulative(cell_periods(parts, corner, year, t.caption), local + t.caption),
             region=region, region_stated=stated, evidence=span, value_span=(cell.start, cell.end), source="cell",
             measure="yoy" if re.search(r"同比|增长|增速", local) else "level", target=target,
             table_id=t.id, anchor_year=doc.year, row=cell.row, headers=(cell.row_header, cell.col_header)))

@@ -97,7 +97,8 @@ def _most_specific(periods: list[str]) -> list[str]:
         if b.months is None:
             return a.months is not None or len(a.years) < len(b.years)
         return a.months is not None and a.months < b.months
-    return [p for p, a in zip(periods, spans) if not any(within(b, a) for b in spans)]
+    kept = [(p, a) for p, a in zip(periods, spans) if not any(within(b, a) for b in spans)]
+    return [p for i, (p, a) in enumerate(kept) if a is None or all(a != b for _, b in kept[:i])]  # Q1-Q3 = 1-9月
 
 
 def find_table_ref(text: str) -> str | None:
@@ -134,8 +135,10 @@ def _periods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
 _SPLIT_ASK = re.compile(r"怎么分|如何分|怎么划分|如何划分|各占|分配比例|划分比例")
 _WHEN = re.compile(r"什么时候|什么时间|何时|哪一?年(?!.{0,8}(?:最|更|较))|哪一?天|几月")
 _WHERE = re.compile(r"在哪|哪里|哪儿|何处|什么时候|什么时间|何时|哪一?年|哪一?天")  # a sentence says where or when
-# 比上年减少多少: the report states the change itself; it is looked up, not computed from two figures
-_RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|上季度?|年初|同期)(?![^，,？?]{0,4}(?:目标|预算|计划|预期))")
+# 比上年减少多少: the report states the change itself; it is looked up, not computed from two figures. 比去年实际
+# 增速低多少 names a figure of last year to subtract: that is a difference.
+_RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|上季度?|年初|同期)末?(?:的?同期)?"
+                            r"(?:[增减多少高低升降涨跌快慢]|提高|降低|增长|下降|上升|减少|增加|回落|扩大|收窄)")
 _TWO_NUMBERS = re.compile(r"从多少.{0,12}(?:到|至)多少|(?:多少|几).{1,10}(?:多少|几)")
 
 

@@ -1,0 +1,147 @@
+"""The question-reading mechanisms behind compound, target, relative-period, cumulative, row-filter and
+definition answers, on literal excerpts (BM25 only, no model)."""
+import pytest
+
+from kg.qa import answer
+from kg.qa.asks import read_asks, split_asks
+from kg.qa.defined import subject
+from kg.qa.periods import anchored, parse
+from kg.qa.question import analyse
+from kg.qa.rows import asked_value
+
+GOV_2026 = """2026年浙江省政府工作报告
+
+一、过去一年工作回顾
+
+去年，全省生产总值增长5.8%，一般公共预算收入增长4.1%。城镇居民人均可支配收入增长4.6%，农村居民人均可支配收入增长6.1%。
+
+二、今年目标
+
+今年经济社会发展主要预期目标是：全省生产总值增长5%左右；一般公共预算收入增长3%；居民消费价格涨幅2%左右。
+"""
+
+LIAONING = """辽宁省金融运行报告（2025）
+
+一、经济运行
+
+2024年，辽宁省地区生产总值增长5.1%。在晋中、晋城和吕梁三个市开展明示企业贷款综合融资成本试点工作，推动银行明示除利息以外的其他融资费用，促进降低企业综合融资成本。
+
+附录表 2 2024 年辽宁省主要经济指标（自年初累计）
+
+\t3月\t6月\t9月\t12月
+绝对值（自年初累计）
+地区生产总值（亿元）\t6961.2\t14547.0\t22549.9\t32612.7
+同比累计增长（%）
+地区生产总值\t5.1\t5.0\t4.9\t5.1
+
+三、名词解释
+
+新时代“六地”是指国家重大战略支撑地、重大技术创新策源地、先进制造业新高地。
+"""
+
+TARGETS = """从两会看 2024 年全国经济目标和各省重点工作
+
+一、各省目标
+
+表 1：各省 GDP 目标
+
+地区\t2024年GDP增长目标,%
+辽宁\t5.5
+浙江\t5.5
+山西\t5
+吉林\t6
+"""
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    from kg import service
+    from kg.config import Settings
+    from kg.kb.store import KnowledgeBase
+    root = tmp_path_factory.mktemp("mech")
+    paths = []
+    for name, text in (("zj.txt", GOV_2026), ("ln.txt", LIAONING), ("targets.txt", TARGETS)):
+        (root / name).write_text(text, encoding="utf-8")
+        paths.append(root / name)
+    settings = Settings(kb=root / "kb", dense=False)
+    with KnowledgeBase.open(root / "kb", create=True) as kb:
+        assert not service.ingest(kb, paths, settings).errors
+        yield service.open_qa(kb, settings)
+
+
+@pytest.fixture(scope="module")
+def g():
+    from kg.extract.gazetteer import load_gazetteer
+    return load_gazetteer()
+
+
+def test_asks_split_on_question_marks_and_on_commas_only_between_asks():
+    assert split_asks("贵州：2024年2月发了多少特殊再融资债？同年1月出了什么文件？") == [
+        "贵州，2024年2月发了多少特殊再融资债", "贵州，同年1月出了什么文件"]
+    assert split_asks("山西2018年发了多少债、投什么项目") == ["山西2018年发了多少债", "投什么项目"]
+    assert split_asks("辽宁2024年GDP增长多少？") == ["辽宁2024年GDP增长多少？"]
+    assert split_asks("辽宁和山西2024年GDP增速") == ["辽宁和山西2024年GDP增速"]
+
+
+def test_a_later_ask_inherits_place_year_and_topic(g):
+    a, b = read_asks("贵州：2024年2月发了多少特殊再融资债？同年1月出了什么文件？", g)
+    assert b.regions == ("贵州",) and b.periods == ("2024-01",)
+    first, second = read_asks("山西的试点是干什么的？在哪几个市？", g)
+    assert "试点" in second.text and second.regions == ("山西",)
+
+
+def test_target_comparisons_are_differences_between_outcome_and_target(g):
+    for text in ("辽宁2024年GDP增速比年初定的目标低了多少", "辽宁2024年GDP增速和年初目标比，高还是低？差多少？",
+                 "辽宁2024年GDP增速比年初两会目标差了多少"):
+        q = analyse(text, g)
+        assert q.op == "diff", text
+        outcome, target = q.sides
+        assert not outcome.target and target.target and target.periods == ("2024",), text
+
+
+def test_relative_periods_are_read_from_now():
+    assert anchored("{y+0}", 2026) == "2026" and anchored("{y-1}Q4", 2026) == "2025Q4"
+    assert anchored("2024", 2026) == "2024" and anchored("{y-1}", None) == "{y-1}"
+
+
+def test_nested_and_cumulative_periods(g):
+    assert analyse("辽宁2024年7月LPR减点占比", g).periods == ("2024-07",)
+    (cumulative,) = analyse("2024年前三季度（截至9月）累计GDP", g).periods  # one period: January to September
+    assert parse(cumulative).months == frozenset(range(1, 10))
+    assert analyse("辽宁2024年各利率区间占比表7月是多少", g).per_item is False
+
+
+def test_this_year_and_last_year_in_a_2026_report(ctx):
+    assert "5%" in answer("浙江今年GDP预期目标是多少", ctx).text
+    assert answer("浙江去年GDP增长多少", ctx).text == "5.8%"
+
+
+def test_actual_against_target_shows_its_working(ctx):
+    a = answer("浙江今年一般公共预算收入增长目标比去年实际增速低多少", ctx)
+    assert a.text.startswith("低1.1个百分点") and "3%" in a.text and "4.1%" in a.text, a.text
+    assert len(a.citations) == 2
+
+
+def test_cumulative_month_answers_a_half_year(ctx):
+    a = answer("辽宁2024年上半年地区生产总值累计是多少亿元", ctx)
+    assert a.text == "14547.0亿元", a.text
+
+
+def test_rows_that_hold_the_named_value(ctx):
+    assert asked_value("2024年GDP增长目标定在5.5%的有哪些省") == 5.5
+    assert asked_value("2024年GDP增长5.5%") is None  # no which-word: not a row filter
+    a = answer("2024年GDP增长目标定在5.5%的有哪些省", ctx)
+    assert a.text == "辽宁、浙江", a.text
+
+
+def test_compound_question_answers_each_part(ctx):
+    a = answer("辽宁的明示企业贷款综合融资成本试点是干什么的？在哪几个市？", ctx)
+    assert not a.abstained and "利息" in a.text and "晋中" in a.text, a.text
+
+
+def test_definitions_and_lists_come_from_the_facts_found_at_ingestion(ctx):
+    assert subject("辽宁提的新时代“六地”具体指哪六地？") == "六地"
+    assert subject("什么是特殊再融资债？") == "特殊再融资债"
+    a = answer("辽宁提的新时代“六地”具体指哪六地？", ctx)
+    assert a.text.startswith("国家重大战略支撑地") and "¹" not in a.text, a.text
+    assert "六地" in a.citations[0].text
