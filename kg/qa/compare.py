@@ -30,6 +30,16 @@ def _quantity(c: Candidate) -> float:
     return c.number * (c.multiplier if c.unit not in _PERCENTISH else 1.0)
 
 
+_FALLS = re.compile(r"(?:减少|下降|降低|回落|下滑|下跌|收缩|减|降|跌)(?:得|的|幅)?(?:最|更)(?:多|大|快|明显)")
+
+
+def _signed(c: Candidate) -> float:
+    """A change with its sign: a value the text says fell (下降0.3) is negative."""
+    q = _quantity(c)
+    down = c.figure is not None and c.figure.direction == "down"
+    return -abs(q) if down else q
+
+
 def _answer(ctx: QAContext, q: Question, text: str, used: list[Candidate], score: float, kind: str) -> Answer:
     return Answer(question=q.text, text=text, abstained=False,
                   citations=unique(cite_candidate(ctx, c) for c in used),
@@ -64,7 +74,10 @@ def extreme(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], l
         picks = _series(q, ranked, floor)
         if len(picks) < 2:
             return None, ranked, chunks
-    win = (max if q.op == "max" else min)(picks, key=lambda p: _quantity(p[1].candidate))
+    if _FALLS.search(q.text):  # 减少最多 / 降幅最大: the most negative change (a 下降 figure counts as negative)
+        win = (min if q.op == "max" else max)(picks, key=lambda p: _signed(p[1].candidate))
+    else:
+        win = (max if q.op == "max" else min)(picks, key=lambda p: _quantity(p[1].candidate))
     shown_rate = " ".join(s.candidate.sentence + s.candidate.local for _, s in picks)
     others = [f"{lab}{shown(s.candidate, shown_rate)}" for lab, s in picks if s is not win[1]]
     inner = shown(win[1].candidate, shown_rate) + ("，" + "，".join(others) if q.candidates else "")
@@ -76,7 +89,7 @@ def _series(q: Question, ranked: list[Scored], floor: float) -> list[tuple[str, 
     """The best cell's row (when months or quarters are asked) or column (provinces): one value per label."""
     top = next((s for s in ranked if s.candidate.source == "cell" and s.score >= floor), None)
     if top is None:
-        return []
+        return _sentence_series(q, ranked, floor)
     t = top.candidate
     same_table = [s for s in ranked if s.candidate.table_id == t.table_id and s.candidate.number is not None]
     # the labels run along the top cell's row (months as columns) or down its column (quarters, provinces as rows)
@@ -90,6 +103,24 @@ def _series(q: Question, ranked: list[Scored], floor: float) -> list[tuple[str, 
         if len(out) >= 2:
             return list(out.items())
     return []
+
+
+def _sentence_series(q: Question, ranked: list[Scored], floor: float) -> list[tuple[str, Scored]]:
+    """四个季度分别上升6.6、0.7、2.4和0.4个百分点: the values one sentence gives along the asked axis, each with
+    its own period (the extractor paired them); the best-scoring sentence that gives two or more."""
+    groups: dict[tuple, dict[str, Scored]] = {}
+    for s in ranked:
+        c = s.candidate
+        if c.source != "text" or c.number is None or s.score < floor:
+            continue
+        lab = _axis_label(q.axis, c)
+        if lab:
+            groups.setdefault((c.doc_id, c.evidence, c.unit), {}).setdefault(lab, s)
+    series = [g for g in groups.values() if len(g) >= 2]
+    if not series:
+        return []
+    best = max(series, key=lambda g: max(s.score for s in g.values()))
+    return list(best.items())
 
 
 def _axis_label(axis: str | None, c: Candidate) -> str:
