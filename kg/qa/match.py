@@ -61,6 +61,9 @@ def region_factor(q: Question, c: Candidate) -> float:
     return 0.0
 
 
+_TO_ASKED = re.compile(r"[到至]了?(?:多少|几)")
+_TO_LEAD = re.compile(r"[到至]$")
+_FROM_LEAD = re.compile(r"(?:由|从)(?:最初的)?$")
 _SEVERAL_YEARS_ASKED = re.compile(r"五年|十[三四五]五|累计|年均|期间|以来")
 
 
@@ -163,6 +166,8 @@ def score(q: Question, c: Candidate, facets: dict[int, set[str]] | None = None,
         return Scored(c, 0.0, 0.0)  # another region or period: not worth reading the words
     terms = term_score(q.terms, c)
     s = terms * gate * unit_factor(q, c) * intent_factor(q, c) * concept_factor(q.terms, c)
+    if _TO_ASKED.search(q.text) and c.source == "text":  # 提高到多少 / 降至多少: the value after 到/至, not 由…
+        s *= 1.15 if _TO_LEAD.search(c.lead) else 0.85 if _FROM_LEAD.search(c.lead) else 1.0
     if any(w in c.lead or w in c.tail for w in q.ask_words):
         s *= 1.1  # 达到多少 -> …、达到23562亿元: the question's own verb stands right before this value
     if c.source == "cell":

@@ -41,7 +41,8 @@ _EXPECT = (
     ("ratio", re.compile(r"比例|比率|倍数|系数|多少倍|几倍")),
     ("percent", re.compile(r"的多少[？?]?$|占|比重|占比|增速|增长率|增幅|同比|(?<![贷利])率|%|百分之|增长(?!了?多少[亿万元个家])|"
                            r"[上下]涨|回落|下降多少")),
-    ("money", re.compile(r"金额|规模|余额|收入|支出|[成行交易总限资]额|融资|补贴|利息|额度|资金|发了多少|发行多少")),
+    ("money", re.compile(r"金额|规模|余额|收入|支出|[成行交易总限资]额|融资|补贴|利息|额度|资金|发了多少|发行多少"
+                         r"|(?:发放|投放|新增|发行|发)了?多少(?:亿元?|万亿元?)?(?:贷款|债券?|资金)")),
 )
 @dataclass(frozen=True, slots=True)
 class Question:
@@ -243,7 +244,9 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
 
 
 def _items(t: str, gazetteer) -> list[str]:
-    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)(?:是|为|有)?(?:多少|几)", t)
+    # A和B分别是多少; also A和B是多少 where both sides name an indicator of their own (当年末限额A和上年末限额B)
+    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)(?:是|为|有)?(?:多少|几)", t) \
+        or re.search(r"([^，,？?；;：:]+?和[^，,？?；;：:]+?)(?:是|为)(?:多少|几)", t)
     if not m:
         return []
     parts = [p for p in re.split(r"和|与|及|以及|、", m.group(1)) if p.strip()]
