@@ -66,7 +66,11 @@ def read_asks(question: str, gazetteer) -> list[Question]:
             text = _SAME_YEAR.sub(f"{out[-1].years[0]}年", text)
         q = analyse(text, gazetteer)
         if out and _weak_terms(q):  # 在哪几个市 / 投什么项目: about the topic the ask before it named
-            q = analyse(_topic(out[-1].text, drop_periods=bool(q.periods)) + text, gazetteer)
+            topic = _topic(out[-1].text, drop_periods=bool(q.periods))
+            lead = text.split("，", 1)[0] + "，" if "，" in text else ""
+            if lead and topic.startswith(lead):  # the shared lead (山西附录表2，) is written once
+                topic = topic[len(lead):]
+            q = analyse(lead + topic + text[len(lead):], gazetteer)
         if out:
             prev = out[-1]
             q = replace(q, regions=q.regions or prev.regions, periods=q.periods or prev.periods,

@@ -22,7 +22,9 @@ _DOC_REF = re.compile(r"(?:[\u4e00-\u9fff]{1,5}[发函字])?\s*[〔\[(（]?\s*(?
 
 _COMPARE = re.compile(r"(?:哪个|哪一个|哪家|哪年|哪一年|哪个月|哪月|哪个季度|哪季度|哪个省|哪个地区|哪里|谁|哪项|哪类|哪种|哪)"
                       r"[^，,？?]{0,24}?(最|更|较|比较)(高|低|多|少|大|小|快|慢|强|弱)"
-                      r"|(最|更)(高|低|多|少|大|小|快|慢)的?是(?:哪|谁)")
+                      r"|(最|更)(高|低|多|少|大|小|快|慢)的?是(?:哪|谁)"
+                      # 辽宁和山西哪个高 / 谁上升得多: a choice between named options without 更
+                      r"|(?:哪个|哪一个|谁)[^，,？?]{0,8}?(?:得|的)?(高|低|多|少|大|小|快|慢)(?:一些|些|一点)?(?=[？?，,。！!]|$)")
 _DIFF = re.compile(r"差多少|相差|差距|差了多少|差几|(低|高|多|少|快|慢)了?(多少|几)")
 _LIST = re.compile(r"哪几|哪些|有哪|包括什么|哪(?!一个)([一两二三四五六七八九十\d]+)(?:[个项家省类种条方面市]|(?=[\u4e00-\u9fff]))")
 _DEFINE = re.compile(r"是什么|指什么|什么是|是指|含义|定义|什么意思|何谓|指的是")
@@ -141,7 +143,7 @@ _WHERE = re.compile(r"在哪|哪里|哪儿|何处|什么时候|什么时间|何�
 # 增速低多少 names a figure of last year to subtract: that is a difference.
 _RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|上季度?|年初|同期)末?(?:的?同期)?"
                             r"(?:[增减多少高低升降涨跌快慢]|提高|降低|增长|下降|上升|减少|增加|回落|扩大|收窄)")
-_TWO_NUMBERS = re.compile(r"从多少.{0,12}(?:到|至)多少|(?:多少|几).{1,10}(?:多少|几)")
+_TWO_NUMBERS = re.compile(r"从多少[^，,？?；;]{0,12}(?:到|至)多少|(?:多少|几)[^，,？?；;]{1,10}(?:多少|几)")
 
 
 def _kind(t: str) -> tuple[str, str | None]:
@@ -195,8 +197,7 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     periods, pspans = _periods(t)
     masked += pspans
     table_ref = find_table_ref(t)
-    if m := _TABLE_REF.search(t):
-        masked.append(m.span())
+    masked += [m.span() for m in _TABLE_REF.finditer(t)]
     quoted = tuple(norm(q) for q in re.findall(r"[“\"]([^”\"]{2,20})[”\"]", t))
     doc_numbers = tuple(norm(m.group().rstrip("文")) for m in _DOC_NO.finditer(t))
     kind, op = _kind(t)

@@ -31,13 +31,20 @@ class Sentence:
     around: str  # canonical: the two sentences before, the section, the document title
 
 
+def _table_row(text: str) -> bool:
+    """A header or number row of a table (地区\t固投\t社零, 实际使用外资\t1.3\t1.5…): no sentence to answer with;
+    a row whose cells hold sentences (图表33's 说明 column) is one."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    return len(cells) >= 3 and max(len(c) for c in cells) <= 16
+
+
 def sentence_pool(ctx: QAContext, chunks: list[Chunk]) -> list[Sentence]:
     out: dict[tuple[str, int], Sentence] = {}
     for ch in chunks:
         doc = ctx.documents[ch.doc_id]
         spans = sentences(doc.text, ch.start, ch.end)
         for i, (s, e) in enumerate(spans):
-            if (doc.id, s) in out:
+            if (doc.id, s) in out or _table_row(doc.text[s:e]):
                 continue
             before = sentences(doc.text, max(0, s - 300), s)[-2:] if i < 2 else spans[i - 2:i]
             around = " ".join([doc.text[a:b] for a, b in before] + list(doc.section_at(s)[-2:]) + [doc.title])
