@@ -173,6 +173,8 @@ def difference(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored]
             a, b = sa.candidate, sb.candidate
             if a.value_span == b.value_span or not _compatible(a, b):
                 continue
+            if a_q.target != b_q.target and (a.target != a_q.target or b.target != b_q.target):
+                continue  # actual against target: each side must be the kind of figure it names
             same = 1.0 if q.periods or a_q.periods != b_q.periods or _shared_period(a, b) else 0.8
             pairs.append((sa.score * sb.score * same, sa, sb))
     if not pairs:
@@ -208,6 +210,8 @@ def _words(question: str) -> tuple[str, str]:
 def _side_labels(a: Question, b: Question, gazetteer) -> tuple[str, str]:
     if b.target and not a.target:
         return "实际", "目标"
+    if a.target and not b.target:
+        return "目标", "实际"
     if a.regions != b.regions and a.regions and b.regions:
         return a.regions[0], b.regions[0]
     if a.periods != b.periods and a.periods and b.periods:

@@ -45,7 +45,17 @@ def now_year(question: str, ctx) -> int | None:
     newest report's year, the analyst's present as far as the reports know it."""
     if m := _REPORT_YEAR.search(prepare(question)):
         return int(m.group(1))
-    return max((d.year for d in ctx.documents.values() if d.year), default=None)
+    return _newest(ctx, question)
+
+
+def _newest(ctx, question: str) -> int | None:
+    """The newest year among the reports about the place the question names (the national ones when it names
+    none), else among all reports."""
+    from kg.extract.gazetteer import load_gazetteer
+    asked = {r.name for _, _, r in load_gazetteer().find_regions(prepare(question))} - {"全国"}
+    years = [d.year for d in ctx.documents.values() if d.year
+             and ((d.region in asked) if asked else d.region in (None, "全国"))]
+    return max(years, default=None) or max((d.year for d in ctx.documents.values() if d.year), default=None)
 
 
 def ground(q: Question, ctx, now: int | None = None) -> Question:

@@ -50,8 +50,8 @@ def concept_factor(terms: tuple[Term, ...], c: Candidate) -> float:
 
 def region_factor(q: Question, c: Candidate) -> float:
     asked = set(q.regions)
-    if not asked:  # the report's own place is the default reading; a place the passage names is a narrowing
-        return 0.75 if c.region_stated and c.region not in (None, NATION) else 1.0
+    if not asked:  # a national figure first; then a report's own place; a place the passage names narrows
+        return 1.0 if c.region in (None, NATION) else 0.75 if c.region_stated else 0.9
     if c.region in asked:
         return 1.0
     if asked == {NATION}:

@@ -13,7 +13,8 @@ from kg.qa.terms import ask_words, question_terms
 from kg.qa.text import Term, canon, mentions_target, norm
 
 # Normalised like Table.label: 表3, 附录表2, 附表1, 图表43.
-_TABLE_REF = re.compile(r"(附录表|附表|图表|表)\s*(\d{1,3})")
+# 表3, 图表28, 附录表2, and the chapter-numbered 表1-1 / 表5-10 of budget books
+_TABLE_REF = re.compile(r"(附录表|附表|图表|表)\s*(\d{1,3})(?:\s*[-－—–]\s*(\d{1,3}))?")
 _TWO_DIGIT_YEAR = re.compile(r"(?<![\d.])(\d\d)(?=\s*年(?!代|期|内|来|以))")
 _BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.年/%])")
 _DOC_NO = re.compile(r"\d{1,4}号文?")
@@ -107,7 +108,9 @@ def _most_specific(periods: list[str]) -> list[str]:
 
 def find_table_ref(text: str) -> str | None:
     m = _TABLE_REF.search(text)
-    return f"{m.group(1)}{int(m.group(2))}" if m else None
+    if not m:
+        return None
+    return f"{m.group(1)}{int(m.group(2))}" + (f"-{int(m.group(3))}" if m.group(3) else "")
 
 
 # 年初目标 / 年初定的目标 / 年初两会目标: when a target was set, not the period it is for
@@ -246,7 +249,7 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
 
 def _items(t: str, gazetteer) -> list[str]:
     # A和B分别是多少; also A和B是多少 where both sides name an indicator of their own (当年末限额A和上年末限额B)
-    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)(?:是|为|有)?(?:多少|几)", t) \
+    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)[^，,？?；;]{0,6}?(?:多少|几)", t) \
         or re.search(r"([^，,？?；;：:]+?和[^，,？?；;：:]+?)(?:是|为)(?:多少|几)", t)
     if not m:
         return []
@@ -256,7 +259,10 @@ def _items(t: str, gazetteer) -> list[str]:
     labels = [_label(p, gazetteer) for p in parts]
     if any(len(x) < 2 for x in labels):
         return []  # 2019年、2020年各发了多少: periods or regions, handled one by one elsewhere
-    return parts
+    # 城镇和农村居民收入: the short side shares the longer side's head (城镇居民收入)
+    last = parts[-1]
+    return [p + last[len(p.strip()):] if len(p.strip()) <= 3 < len(last) - len(p.strip()) + 1 and i < len(parts) - 1
+            else p for i, p in enumerate(parts)]
 
 
 def _label(text: str, gazetteer) -> str:
@@ -330,7 +336,18 @@ def _sides(t: str, q: Question, gazetteer) -> tuple[Question, ...]:
         return ()
     a = analyse(left, gazetteer, q, _inherit_terms=False)
     b = analyse(right, gazetteer, a)
-    return (replace(a, target=is_target(left)), replace(b, expect=b.expect or a.expect))
+    a, b = replace(a, target=is_target(left)), replace(b, expect=b.expect or a.expect)
+    return (_intent_words_out(a), _intent_words_out(b))
+
+
+_INTENT_WORDS = ("目标", "预期", "计划", "实际", "完成", "实现")
+
+
+def _intent_words_out(side: Question) -> Question:
+    """目标 / 实际 say which of two figures a side is (target or outcome), not what it measures: as indicator words
+    they would pull the outcome side towards the target sentence and away from its own."""
+    terms = tuple(t for t in side.terms if t.concept or t.forms[0] not in _INTENT_WORDS)
+    return replace(side, terms=terms or side.terms)
 
 
 def _asks(t: str) -> list[str]:
