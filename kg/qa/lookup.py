@@ -72,7 +72,7 @@ def lookup(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], li
         if all(s is not None and s.score >= floor for _, s in picks):
             return value_answer(ctx, q, [(a.label, s) for a, (_, s) in zip(q.asks, picks)]), ranked, chunks
         return None, ranked, chunks  # one value for a question that asks two would answer only half of it
-    if top.score < floor:
+    if top.score < max(floor, ctx.settings.min_single_value_score):
         return None, ranked, chunks
     return value_answer(ctx, q, [("", top)]), ranked, chunks
 
