@@ -1,6 +1,7 @@
 """Places a question names that the gazetteer does not know (东京, 成都): the evidence must name them too."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from kg.types import Answer
@@ -18,9 +19,63 @@ def _posseg():
     return jieba.posseg
 
 
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba  # its dictionary (~0.5 s); the part-of-speech tables cost as much again
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba
+
+
+@lru_cache(maxsize=1)
+def _ns_words() -> frozenset[str]:
+    """The dictionary words jieba tags ns, read straight from its dictionary (what posseg's tag table holds)."""
+    with _jieba().get_dict_file() as f:
+        return frozenset(m.decode("utf-8") for m in re.findall(rb"^(\S+) \d+ ns\r?$", f.read(), re.M))
+
+
+_BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")  # posseg's re_han_internal
+_HAN_RUN = re.compile(r"[\u4E00-\u9FD5]{2,}")  # posseg's HMM runs on re_han_detail runs; one char is too short
+
+
+def _may_tag_place(question: str, gazetteer) -> bool:
+    """Whether posseg could find a place unknown_places keeps, decided without its tables.
+
+    posseg walks the same dictionary route as jieba: a word of two or more characters gets its
+    dictionary tag, and only a run of lone characters that is not itself a word goes to its HMM,
+    which may tag any two or more Chinese characters in a row. So: a route word tagged ns that is
+    neither the nation nor a known region, or such a run.
+    """
+    tok, ns = _jieba().dt, _ns_words()
+
+    def hmm_may_tag(buf: str) -> bool:
+        return len(buf) > 1 and not tok.FREQ.get(buf) and _HAN_RUN.search(buf) is not None
+
+    for blk in _BLOCK.findall(question):
+        route: dict = {}
+        tok.calc(blk, tok.get_DAG(blk), route)
+        x, buf = 0, ""
+        while x < len(blk):
+            y = route[x][1] + 1
+            if y - x == 1:
+                buf += blk[x]
+            else:
+                if hmm_may_tag(buf):
+                    return True
+                buf, word = "", blk[x:y]
+                if word in ns and word not in NATIONAL and gazetteer.region(word) is None:
+                    return True
+            x = y
+        if hmm_may_tag(buf):
+            return True
+    return False
+
+
 def unknown_places(question: str, gazetteer) -> tuple[str, ...]:
     """Place names (jieba's ns tag) that are neither a known region nor the nation, nor inside a name the
     gazetteer already reads (a region, a concept such as 长三角, an institution)."""
+    if not _may_tag_place(question, gazetteer):  # the common case: no part-of-speech tables to load
+        return ()
     known = [(s, e) for s, e, _ in gazetteer.find_regions(question)]
     known += [(s, e) for s, e, _ in gazetteer.find_concepts(question)]
     known += [(s, e) for s, e, _ in gazetteer.find_institutions(question)]
