@@ -1,6 +1,8 @@
 """Answering benchmark: warm answer latency (p50/p95) over a question set, and the cold start of `kg ask`.
 
-usage: .venv/bin/python bench/qa_bench.py [--kb DIR] [--questions ../shared/eval/dev.jsonl] [--no-dense] [--runs 3]
+usage: .venv/bin/python bench/qa_bench.py [--kb DIR] [--questions FILE...] [--no-dense] [--runs 3]
+
+Questions default to ../shared/eval/dev.jsonl and heldout.jsonl.
 
 Without --kb the bundled corpus is ingested into a temporary knowledge base first (BM25 only, or with the
 model unless --no-dense). The cold start runs `kg ask QUESTION` as a fresh process, model load and index open
@@ -28,6 +30,10 @@ from kg.kb.store import KnowledgeBase  # noqa: E402
 _ASK = "import sys; from kg.cli.main import main; sys.exit(main())"
 
 
+def load() -> str:
+    return "load %.2f %.2f %.2f" % os.getloadavg()
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
@@ -50,6 +56,8 @@ def warm_latency(kb_dir: Path, questions: list[str], dense: bool) -> None:
             t = time.perf_counter()
             answer(q, ctx)
             times.append((time.perf_counter() - t) * 1000)
+        slow = sorted(zip(times, questions), reverse=True)[:5]
+        print("slowest (warm):          " + "; ".join(f"{ms:.0f} ms {q[:30]}" for ms, q in slow))
     print(f"first pass:              {first:6.2f} s for {len(questions)} questions")
     print(f"answer (warm):           p50 {statistics.median(times):6.1f} ms  p95 {pct(times, 95):6.1f} ms  "
           f"max {max(times):6.1f} ms")
@@ -76,12 +84,14 @@ def cold_start(kb_dir: Path, question: str, dense: bool, runs: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kb", type=Path, help="an existing knowledge base (default: ingest data/corpus into a temp dir)")
-    ap.add_argument("--questions", type=Path, default=ROOT.parent / "shared" / "eval" / "dev.jsonl")
+    ap.add_argument("--questions", type=Path, nargs="+",
+                    default=[ROOT.parent / "shared" / "eval" / n for n in ("dev.jsonl", "heldout.jsonl")])
     ap.add_argument("--no-dense", action="store_true", help="BM25 only: load no embedding model")
     ap.add_argument("--runs", type=int, default=3, help="cold starts to time (3)")
     args = ap.parse_args()
-    questions = [json.loads(x)["question"] for x in args.questions.read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(x)["question"] for f in args.questions for x in f.read_text(encoding="utf-8").splitlines()
                  if x.strip()]
+    print(f"{len(questions)} questions; {load()} (before)")
     dense = not args.no_dense
     with tempfile.TemporaryDirectory() as tmp:
         kb_dir = args.kb
