@@ -98,3 +98,23 @@ def test_bf16_passages_match_fp32_on_corpus_passages():
     bf16 = SentenceTransformerEmbedder(path, bf16=True).embed(passages, "passage")
     np.testing.assert_allclose(np.linalg.norm(bf16, axis=1), 1.0, rtol=1e-5)
     assert (fp32 * bf16).sum(axis=1).min() >= 0.99
+
+
+def test_place_check_skips_the_tagger_only_where_it_could_find_no_place(tmp_path, monkeypatch):
+    """The sqlite copy of jieba's dictionary decides when posseg must run; where it does not, posseg
+    would have found no place the answer must name either."""
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.qa import places
+    monkeypatch.setattr(places, "CACHE", tmp_path)
+    places._tokenizer.cache_clear()
+    try:
+        g = load_gazetteer()
+        questions = ["2024年名义GDP增长多少", "东京2024年GDP增速", "成都2025年GDP增长多少", "辽宁省2024年旅游收入",
+                     "中国2024年GDP增速", "纽约和伦敦的金融中心规模", "呼和浩特2025年预算收入", "全国居民部门债务余额"]
+        skipped = [q for q in questions if not places._may_tag_place(q, g)]
+        assert "2024年名义GDP增长多少" in skipped and "东京2024年GDP增速" not in skipped
+        assert list(tmp_path.glob("jieba-*.sqlite"))
+        monkeypatch.setattr(places, "_may_tag_place", lambda q, g: True)  # always ask posseg
+        assert all(places.unknown_places(q, g) == () for q in skipped)
+    finally:
+        places._tokenizer.cache_clear()
