@@ -159,6 +159,11 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"dense search needs torch and sentence-transformers: {e}") from e
         torch.set_num_threads(threads)
         try:
+            from transformers.utils import logging as hf_logging
+            hf_logging.disable_progress_bar()  # a "Loading weights" bar in the middle of ingest's own progress
+        except ImportError:
+            pass
+        try:
             self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
         except Exception as e:  # OSError, ValueError, safetensors/json errors...: all mean "bad model"
             raise ModelError(f"cannot load embedding model {model_path}: {e}") from e
