@@ -39,7 +39,6 @@ def chunk_texts(kb_dir: Path) -> list[str]:
 def worker(mode: str, threads: int, texts_file: str, out: str, cache: Path) -> None:
     from kg.index.dense import VectorCache, embed_passages
     from kg.index.embed import DEFAULT_MODEL, SentenceTransformerEmbedder, resolve_model
-    from kg.types import Chunk  # noqa: F401  (chunks are duck-typed below)
 
     texts = json.loads(Path(texts_file).read_text(encoding="utf-8"))
     t0 = time.perf_counter()
