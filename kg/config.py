@@ -1,7 +1,8 @@
 """Settings the front ends build once and pass down, and the embedder they name."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import UsageError
@@ -15,7 +16,7 @@ class Settings:
     model: str | None = None  # None: the model recorded in the knowledge base, else DEFAULT_MODEL
     model_cache: Path = Path.home() / ".cache" / "policykg"
     dense: bool = True  # False: BM25 only (no model is loaded)
-    threads: int = 2
+    threads: int = field(default_factory=lambda: os.cpu_count() or 1)  # all cores
 
     def __post_init__(self) -> None:
         if self.threads < 1:

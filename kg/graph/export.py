@@ -126,11 +126,67 @@ def _trig(store, fh: BinaryIO) -> int:
     return len(store)
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def _jsonld_ref(t) -> str:
+    import pyoxigraph as ox
+    return f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value
+
+
+def _jsonld_value(t) -> dict:
+    import pyoxigraph as ox
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return {"@value": t.value, "@language": t.language}
+        dt = t.datatype.value
+        return {"@value": t.value} if dt == _XSD_STRING else {"@value": t.value, "@type": dt}
+    return {"@id": _jsonld_ref(t)}
+
+
+def _jsonld_nodes(quads, fh: BinaryIO, dumps) -> int:
+    """Node objects, one per subject, written as the (subject-ordered) quads stream by."""
+    import pyoxigraph as ox
+    n, node, first = 0, None, True
+    def flush() -> None:
+        nonlocal first
+        if node is not None:
+            fh.write((b"" if first else b",\n") + dumps(node).encode("utf-8"))
+            first = False
+    subject = None
+    for q in quads:
+        n += 1
+        if q.subject != subject:
+            flush()
+            subject, node = q.subject, {"@id": _jsonld_ref(q.subject)}
+        p = q.predicate.value
+        if p == _RDF_TYPE and not isinstance(q.object, ox.Literal):
+            node.setdefault("@type", []).append(_jsonld_ref(q.object))
+        else:
+            node.setdefault(p, []).append(_jsonld_value(q.object))
+    flush()
+    return n
+
+
 def _jsonld(store, fh: BinaryIO) -> int:
-    """rdflib's serialiser: pyoxigraph's writes no @context."""
-    ds = store.dataset()
-    fh.write(ds.serialize(format="json-ld", context=dict(PREFIXES), indent=1, ensure_ascii=False).encode("utf-8"))
-    return len(store)
+    """Streamed JSON-LD 1.1 (expanded node objects under the prefixes' @context), one named graph per
+    document, written graph by graph from the store's subject-ordered index: seconds where rdflib's
+    serialiser (pyoxigraph's writes no @context) took a minute on the bundled corpus."""
+    import json
+
+    import pyoxigraph as ox
+    dumps = lambda o: json.dumps(o, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    fh.write(b'{"@context":' + dumps(dict(PREFIXES)).encode("utf-8") + b',\n"@graph":[\n')
+    n = _jsonld_nodes(store.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()), fh, dumps)
+    first = n == 0
+    for g in sorted(store.ox.named_graphs(), key=str):
+        fh.write((b"" if first else b",\n") + b'{"@id":' + dumps(_jsonld_ref(g)).encode("utf-8") + b',"@graph":[\n')
+        n += _jsonld_nodes(store.ox.quads_for_pattern(None, None, None, g), fh, dumps)
+        fh.write(b"]}")
+        first = False
+    fh.write(b"\n]}\n")
+    return n
 
 
 def graphml_safe(G):

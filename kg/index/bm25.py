@@ -16,12 +16,15 @@ from kg.types import Chunk
 class Bm25Index:
     """Scores every chunk for a query; `ids[i]` is the chunk behind score i."""
 
-    def __init__(self, ids: list[str], model, scheme: str, generation: int = 0) -> None:
+    def __init__(self, ids: list[str], model, scheme: str, generation: int = 0, csc=None) -> None:
         self.ids = ids
         self.model = model
         self.scheme = scheme
         self.generation = generation
-        self._vocab = set(model.vocab_dict) if model is not None else set()
+        # csc: (vocab, data, indices, indptr) read from bm25s's saved files, so that a loaded index
+        # scores without importing bm25s and scipy (a second of a cold `kg ask`)
+        self._csc = csc
+        self._vocab = csc[0] if csc is not None else dict(model.vocab_dict) if model is not None else {}
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk], scheme: str = "bigram", k1: float = 1.2, b: float = 0.75,
@@ -35,8 +38,14 @@ class Bm25Index:
 
     def scores(self, query: str) -> np.ndarray:
         toks = [t for t in query_tokens(query, self.scheme) if t in self._vocab]
-        if not toks or self.model is None:
+        if not toks or (self.model is None and self._csc is None):
             return np.zeros(len(self.ids), dtype=np.float32)
+        if self._csc is not None:  # bm25s's get_scores for the lucene/robertson/atire methods, same order
+            _, data, indices, indptr = self._csc
+            out = np.zeros(len(self.ids), dtype=data.dtype)
+            for t in (self._vocab[t] for t in toks):
+                out[indices[indptr[t]:indptr[t + 1]]] += data[indptr[t]:indptr[t + 1]]
+            return np.asarray(out, dtype=np.float32)
         return np.asarray(self.model.get_scores(toks), dtype=np.float32)
 
     def save(self, dest: Path) -> None:
@@ -55,7 +64,15 @@ class Bm25Index:
         meta_path = src / "meta.json"
         if not meta_path.exists():
             return None
-        import bm25s
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        model = bm25s.BM25.load(str(src / "bm25s"), show_progress=False) if meta["ids"] else None
+        if not meta["ids"]:
+            return cls([], None, meta["scheme"], meta["generation"])
+        d = src / "bm25s"
+        params = json.loads((d / "params.index.json").read_text(encoding="utf-8"))
+        if params.get("method", "lucene") in ("lucene", "robertson", "atire"):  # no non-occurrence scores
+            vocab = json.loads((d / "vocab.index.json").read_text(encoding="utf-8"))
+            arrays = [np.load(d / f"{name}.csc.index.npy") for name in ("data", "indices", "indptr")]
+            return cls(meta["ids"], None, meta["scheme"], meta["generation"], (vocab, *arrays))
+        import bm25s
+        model = bm25s.BM25.load(str(d), show_progress=False)
         return cls(meta["ids"], model, meta["scheme"], meta["generation"])

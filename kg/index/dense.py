@@ -46,12 +46,16 @@ class VectorCache:
         self._db.close()
 
 
-def embed_passages(chunks: Sequence[Chunk], embedder: Embedder, cache: VectorCache, batch: int = 32,
+def embed_passages(chunks: Sequence[Chunk], embedder: Embedder, cache: VectorCache, batch: int = 64,
                    progress: Callable[[str, int, int], None] | None = None) -> np.ndarray:
-    """Vectors for the chunks' search texts, embedding only what the cache lacks."""
+    """Vectors for the chunks' search texts, embedding only what the cache lacks.
+
+    Texts go to the model shortest first, so each batch pads to a similar length.
+    """
     keys = [text_key(c.search_text) for c in chunks]
     have = cache.get(embedder.name, sorted(set(keys)))
-    todo = sorted({k: c.search_text for k, c in zip(keys, chunks) if k not in have}.items())
+    todo = sorted({k: c.search_text for k, c in zip(keys, chunks) if k not in have}.items(),
+                  key=lambda kv: (len(kv[1]), kv[0]))
     for i in range(0, len(todo), batch):
         part = todo[i:i + batch]
         vecs = embedder.embed([t for _, t in part], "passage")

@@ -6,10 +6,21 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from kg.errors import UsageError
 from kg.index.bm25 import Bm25Index
 from kg.index.dense import DenseIndex, Embedder
 from kg.index.fusion import rrf
 from kg.types import Chunk
+
+MAX_QUERY_CHARS = 500  # a question, not a document: longer ones took minutes to rank and answer
+
+
+def check_query(query: str) -> str:
+    """The query, or a UsageError naming its length and the limit."""
+    if len(query) > MAX_QUERY_CHARS:
+        raise UsageError(f"the question is {len(query)} characters long; ask in at most {MAX_QUERY_CHARS} "
+                         f"(one figure or fact at a time), or use `kg search` on a shorter phrase")
+    return query
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +102,7 @@ class Searcher:
         return [cid for cid, _ in self.dense.search(q, n * 4) if allowed(cid)][:n]
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
+        check_query(query)
         n = max(self.settings.candidates, k)
         allowed = self._allowed(filters)
         lex = self.bm25_ranking(query, n, allowed)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _RANGE = re.compile(r"^(\d{4})-(\d{4})$")
 _ONE = re.compile(r"^(?P<y>\d{4}|\{y\})(?:Q(?P<q>[1-4])(?:-Q(?P<q2>[1-4]))?|H(?P<h>[12])|-(?P<m>\d\d)(?:\.\.(?P<m2>\d\d))?"
@@ -17,6 +18,7 @@ class Span:
     months: frozenset[int] | None = None
 
 
+@lru_cache(maxsize=4096)  # pure; ranking asks about the same few labels thousands of times
 def parse(period: str) -> Span | None:
     """None for anything unreadable (a plan period label, an empty string)."""
     if m := _RANGE.match(period):
@@ -65,6 +67,7 @@ def fill_years(periods: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=16384)  # pure, on two short labels
 def fit(asked: str, stated: str) -> float:
     """How well a figure's period answers the asked one: 1 same, 0 different, between for coarser or unknown.
 

@@ -73,6 +73,7 @@ class Term:
 
 
 @lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)  # pure; candidates of one chunk share their sentence and its surroundings
 def term_match(term: Term, text: str) -> float:
     """1 when a form occurs in text (canonical), else the share of a form's bigrams that do, discounted."""
     if any(contains(text, f) for f in term.forms):
