@@ -63,10 +63,10 @@ def cite_chunk(ctx: QAContext, chunk: Chunk, limit: int = 200) -> Citation:
 
 
 def unique(citations) -> tuple[Citation, ...]:
-    seen, out = set(), []
+    """Each passage once: a citation inside (or equal to) one already kept is left out."""
+    out: list[Citation] = []
     for c in citations:
-        key = (c.doc_id, c.start, c.end)
-        if key not in seen:
-            seen.add(key)
+        if not any(k.doc_id == c.doc_id and k.start <= c.start and c.end <= k.end for k in out):
+            out = [k for k in out if not (k.doc_id == c.doc_id and c.start <= k.start and k.end <= c.end)]
             out.append(c)
     return tuple(out)

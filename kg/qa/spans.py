@@ -12,9 +12,9 @@ _APPROX = re.compile(r"(近|约|大约|超过|超|逾|接近|将近|不低于|�
 
 def trim(text: str, s: int, e: int) -> tuple[int, int]:
     """The span without surrounding whitespace and list bullets."""
-    while s < e and (text[s].isspace() or text[s] in "■●•"):
+    while s < e and (text[s].isspace() or text[s] in "■●•*"):  # ** is markdown bold some reports keep
         s += 1
-    while e > s and text[e - 1].isspace():
+    while e > s and (text[e - 1].isspace() or text[e - 1] == "*"):
         e -= 1
     return s, e
 

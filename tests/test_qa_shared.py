@@ -1,0 +1,42 @@
+"""Questions about a city and in a 2026 report's own terms (今年 / 去年) find their figures, on the shared reports
+(a 2026 government work report and a city's statistical communiqué published as a PDF). BM25 only."""
+import pytest
+
+from conftest import SHARED
+
+SICHUAN = SHARED / "extra" / "gov_report_2026_sichuan.txt"
+XIAN = SHARED / "realpdf" / "stats_2025_xian.pdf"
+
+pytestmark = pytest.mark.skipif(not (SICHUAN.exists() and XIAN.exists()),
+                                reason=f"no shared reports at {SHARED}: they sit beside the repository as ../shared")
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    from kg import service
+    from kg.config import Settings
+    from kg.kb.store import KnowledgeBase
+    root = tmp_path_factory.mktemp("shared-qa")
+    settings = Settings(kb=root / "kb", dense=False)
+    with KnowledgeBase.open(root / "kb", create=True) as kb:
+        assert not service.ingest(kb, [SICHUAN, XIAN], settings).errors
+        yield service.open_qa(kb, settings)
+
+
+def test_a_city_question_finds_the_city_reports_figure(ctx):
+    from kg.qa import answer
+    a = answer("西安2025年地区生产总值是多少", ctx)
+    assert not a.abstained and "13902.67" in a.text, a.text
+    assert a.citations[0].page is not None and "13902.67" in a.citations[0].text.replace(" ", "")
+
+
+def test_this_years_target_in_a_2026_report(ctx):
+    from kg.qa import answer
+    a = answer("四川今年地区生产总值增长目标是多少", ctx)
+    assert not a.abstained and "5.5%" in a.text, a.text
+    assert "今年" in ctx.documents[a.citations[0].doc_id].text[a.citations[0].start - 200:a.citations[0].end]
+
+
+def test_a_place_the_reports_do_not_cover_is_not_answered(ctx):
+    from kg.qa import answer
+    assert answer("成都2025年地区生产总值是多少", ctx).abstained
