@@ -118,12 +118,12 @@ def intent_factor(q: Question, c: Candidate) -> float:
     return f
 
 
-def facet_factor(q: Question, c: Candidate, facets: dict[int, set[str]]) -> float:
+def facet_factor(q: Question, c: Candidate, facets: dict[tuple, set[str]]) -> float:
     """A table whose headers at one level name alternatives (本外币 / 人民币, 改革前 / 改革后, 余额 / 累计发生额):
     when the question names one of them, the cells under the others do not answer it."""
     qn = canon(q.text)
     f = 1.0
-    for level, part in enumerate((*c.headers[0], *c.headers[1])):
+    for level, part in _levels(c):
         options = facets.get(level, set())
         named = {o for o in options if len(o) >= 2 and o in qn}
         if named and not any(canon(part) in n or n in canon(part) for n in named):
@@ -131,14 +131,19 @@ def facet_factor(q: Question, c: Candidate, facets: dict[int, set[str]]) -> floa
     return f
 
 
-def table_facets(cands: list[Candidate]) -> dict[str, dict[int, set[str]]]:
+def _levels(c: Candidate):
+    """(level, label) of a cell's headers, row and column levels apart (a row path may be one or two deep)."""
+    row, col = c.headers
+    return [(("row", i), p) for i, p in enumerate(row)] + [(("col", i), p) for i, p in enumerate(col)]
+
+
+def table_facets(cands: list[Candidate]) -> dict[str, dict[tuple, set[str]]]:
     """Per table, header level -> the distinct labels seen there (canonical)."""
-    out: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    out: dict[str, dict[tuple, set[str]]] = defaultdict(lambda: defaultdict(set))
     for c in cands:
         if c.table_id is None:
             continue
-        row, col = c.headers
-        for level, part in enumerate((*row, *col)):
+        for level, part in _levels(c):
             out[c.table_id][level].add(canon(part))
     return out
 
@@ -158,7 +163,7 @@ def header_precision(q: Question, c: Candidate) -> float:
     return sum(i in covered for i in informative) / len(informative)
 
 
-def score(q: Question, c: Candidate, facets: dict[int, set[str]] | None = None,
+def score(q: Question, c: Candidate, facets: dict[tuple, set[str]] | None = None,
           table_labels: dict[str, str] | None = None) -> Scored:
     """The candidate's fitness in [0, ~1.2]: term coverage times region, period, unit and intent factors."""
     gate = region_factor(q, c) * period_factor(q, c)
