@@ -249,13 +249,14 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
 
 def _items(t: str, gazetteer) -> list[str]:
     # A和B分别是多少; also A和B是多少 where both sides name an indicator of their own (当年末限额A和上年末限额B)
-    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)[^，,？?；;]{0,6}?(?:多少|几)", t) \
-        or re.search(r"([^，,？?；;：:]+?和[^，,？?；;：:]+?)(?:是|为)(?:多少|几)", t)
+    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)[^，,？?；;]{0,6}?(?:多少|几)", t)
+    loose = m is None
+    m = m or re.search(r"([^，,？?；;：:]+?和[^，,？?；;：:]+?)(?:是|为)(?:多少|几)", t)
     if not m:
         return []
     parts = [p for p in re.split(r"和|与|及|以及|、", m.group(1)) if p.strip()]
-    if len(parts) < 2:
-        return []
+    if len(parts) < 2 or (loose and not all(_parallel(parts[0], p) for p in parts[1:])):
+        return []  # without 分别, only parallel items (当年末限额A和上年末限额B), not 教学和智库建设 in one name
     labels = [_label(p, gazetteer) for p in parts]
     if any(len(x) < 2 for x in labels):
         return []  # 2019年、2020年各发了多少: periods or regions, handled one by one elsewhere
@@ -263,6 +264,12 @@ def _items(t: str, gazetteer) -> list[str]:
     last = parts[-1]
     return [p + last[len(p.strip()):] if len(p.strip()) <= 3 < len(last) - len(p.strip()) + 1 and i < len(parts) - 1
             else p for i, p in enumerate(parts)]
+
+
+def _parallel(a: str, b: str) -> bool:
+    """Two items of one kind end alike: a two-character word near both ends (限额A / 限额B, 出口额 / 进口额)."""
+    a, b = (re.sub(r"[A-Za-z\d]$|[为是的]+$", "", x.strip()) for x in (a, b))
+    return any(a[-4:][i:i + 2] in b[-4:] for i in range(len(a[-4:]) - 1))
 
 
 def _label(text: str, gazetteer) -> str:
