@@ -134,3 +134,9 @@ def test_every_numeric_cell_is_exactly_one_figure(cells):
 
 def _cells_at(p, f):
     return [c for t in p.tables if t.id == f.table_id for c in t.cells if c.start <= f.start and f.end <= c.end]
+
+
+def test_a_text_cell_in_a_year_row_is_dated_by_its_row(parsed_corpus):
+    """图表8 of 004 spans 2019-2023; its 2020 row says 截至11月末…专项债券4831亿元: that is November 2020."""
+    figs = [f for f in parsed_corpus["004_3abfec75a228cbda.txt"].facts.figures if f.text.replace(" ", "") == "4831"]
+    assert figs and all(f.period == "2020-11" for f in figs), [(f.period, f.row_header) for f in figs]

@@ -65,7 +65,9 @@ def cell_figures(doc: Document, tables: tuple[Table, ...], chunks: tuple[Chunk, 
                 figures.append(fig)
             elif re.search(r"[\u4e00-\u9fff].*\d|\d.*[\u4e00-\u9fff]", cell.value) and len(cell.value) >= 8:
                 region = _axis(cell.row_header, gazetteer, "", "", ctx.region).region
-                sub = replace(ctx, year=year, region=region or ctx.region)
+                # a row of one year (2020 | 全国 | …截至11月末…) dates what its text says, not the caption's span
+                row_year = next((y for y in map(_year_label, cell.row_header) if y), None)
+                sub = replace(ctx, year=row_year or year, region=region or ctx.region)
                 figures.extend(replace(f, table_id=t.id, row_header=cell.row_header, col_header=cell.col_header,
                                        region_inferred=f.region_inferred and region is None)
                                for f in span_figures(doc.text, cell.start, cell.end, gazetteer, sub, skipped, chunk.id))
@@ -134,6 +136,12 @@ def _axis(path: tuple[str, ...], gazetteer: RegionLookup, corner: str, label: st
         if part and not re.fullmatch(r"[\d.\s]+", part):
             words.append(part)
     return Axis(tuple(words), unit, tuple(periods), tuple(partial), region)
+
+
+def _year_label(part: str) -> int | None:
+    """A row label that is a year: 2020, 2020年."""
+    m = re.fullmatch(r"\s*((?:19|20)\d\d)\s*年?\s*", fold(part))
+    return int(m.group(1)) if m else None
 
 
 def _time_label(part: str, corner: str) -> str | None:
