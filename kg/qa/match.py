@@ -16,7 +16,8 @@ _PP = ("个百分点", "百分点", "个基点", "基点", "bp", "BP")
 _MONEY = re.compile(r"元|^万亿$|^亿$|^千亿$|^百亿$")
 _COUNT = re.compile(r"^[万亿]?(个|家|户|人|项|省|座|所|只|件|笔|条|名|位|批|次|处|宗|本|套|辆|台|张)")
 _SHARE_ASKED = re.compile(r"占|比重|占比|份额")
-_CHANGE_ASKED = re.compile(r"比上年|较上年|比去年|(?:提高|增加|减少|上升|下降|降低|回落|抬升)了?(?:多少|几)|变化|变动|多增|少增")
+_CHANGE_ASKED = re.compile(r"比上年|较上年|比去年|(?:提高|增加|减少|上升|下降|降低|回落|抬升|涨|升|降)(?:了|得)?"
+                           r"(?:多少|几|最多|最少|最大|最小|最快|最慢)|变化|变动|多增|少增")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ def region_factor(q: Question, c: Candidate) -> float:
     return 0.0
 
 
+_GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨|降|跌|同比|环比|变化|变动|上升|提高|减少|增加|回落|扩大|收窄|百分点|%|率")
 _TO_ASKED = re.compile(r"[到至]了?(?:多少|几)")
 _TO_LEAD = re.compile(r"[到至]$")
 _FROM_LEAD = re.compile(r"(?:由|从)(?:最初的)?$")
@@ -105,6 +107,11 @@ def unit_factor(q: Question, c: Candidate) -> float:
     return 1.0
 
 
+def _growth_asked(q: Question) -> bool:
+    """The question (or the indicator a side inherits: GDP增速) speaks of growth or a rate."""
+    return bool(_GROWTH_ASKED.search(q.text)) or any(_GROWTH_ASKED.search(f) for t in q.terms for f in t.forms)
+
+
 def intent_factor(q: Question, c: Candidate) -> float:
     """Targets answer target questions, outcomes the others; a change (比上年提高…) only a question about one."""
     f = 1.0
@@ -112,6 +119,8 @@ def intent_factor(q: Question, c: Candidate) -> float:
         f *= 0.55
     if c.measure == "change" and not _CHANGE_ASKED.search(q.text):
         f *= 0.6
+    if c.measure == "yoy" and c.source == "cell" and not _growth_asked(q):
+        f *= 0.6  # 实际使用外资多少: the amount, not its growth in the next block of the table
     share = bool(_SHARE_ASKED.search(q.text))
     if (c.measure == "share") != share and c.source == "text":
         f *= 0.65

@@ -84,8 +84,8 @@ def fit(asked: str, stated: str) -> float:
     year_factor = 1.0 if (a.years and s.years) or not a.years else 0.9
     if a.months is None and s.months is None:
         return year_factor * (1.0 if len(s.years) <= len(a.years) or not a.years else 0.7)
-    if a.months is None:
-        return year_factor * (0.85 if 12 in s.months else 0.4)
+    if a.months is None:  # a whole year: 1-12月 cumulative is the year itself, a year-end or December nearly
+        return year_factor * (1.0 if len(s.months) == 12 else 0.85 if 12 in s.months else 0.4)
     if s.months is None:
         # a year column answers for the year's end (年末余额 in a table of year columns), less well for a part
         return year_factor * (0.9 if a.months == frozenset({12}) else 0.6)

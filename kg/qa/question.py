@@ -84,9 +84,14 @@ class Question:
         return tuple(int(p[:4]) for p in self.periods if p[:4].isdigit())
 
 
+_FIRST_MONTHS = re.compile(r"前([一二三四五六七八九十]{1,3}|\d{1,2})个?月")
+
+
 def prepare(text: str) -> str:
-    """One-line, folded digits, 24年 read as 2024年, so period finders see four-digit years."""
+    """One-line, folded digits, 24年 read as 2024年 and 前五个月 as 1-5月, so period finders see them."""
     t = fold(re.sub(r"\s+", " ", text.strip()))
+    t = _FIRST_MONTHS.sub(lambda m: f"1-{cn_number(m.group(1))}月" if 1 < (cn_number(m.group(1)) or 0) <= 12
+                          else m.group(), t)
     return _TWO_DIGIT_YEAR.sub(lambda m: "20" + m.group(1), t)
 
 

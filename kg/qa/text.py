@@ -10,7 +10,7 @@ _SUPERSCRIPTS = re.compile("[\u00b2\u00b3\u00b9\u2070-\u209f]")  # footnote mark
 _SPACE = re.compile(r"\s+")
 # Words analysts and reports use for the same measure: matched as one. Longest first, applied in order,
 # so 增长率 is read before 增长. Only measure and negation words belong here, never subject matter.
-_CANON = (("增长率", "增长"), ("增速", "增长"), ("增幅", "增长"), ("比重", "占比"), ("没有", "未"), ("没", "未"),
+_CANON = (("增长率", "增长"), ("增速", "增长"), ("增幅", "增长"), ("涨幅", "增长"), ("上涨", "增长"), ("比重", "占比"), ("没有", "未"), ("没", "未"),
           ("上调", "提高"), ("调高", "提高"), ("下调", "降低"), ("调低", "降低"), ("预期目标", "目标"),
           ("百分之", "%"), ("额度", "金额"), ("收回", "回收"), ("被回收", "回收"))
 
