@@ -34,8 +34,8 @@ class Sentence:
 def _table_row(text: str) -> bool:
     """A header or number row of a table (地区\t固投\t社零, 实际使用外资\t1.3\t1.5…): no sentence to answer with;
     a row whose cells hold sentences (图表33's 说明 column) is one."""
-    cells = [c.strip() for c in text.split("\t") if c.strip()]
-    return len(cells) >= 3 and max(len(c) for c in cells) <= 16
+    cells = [c.strip() for c in re.split(r"[\t\n]", text) if c.strip()]
+    return "\t" in text and len(cells) >= 3 and max(len(c) for c in cells) <= 16
 
 
 def sentence_pool(ctx: QAContext, chunks: list[Chunk]) -> list[Sentence]:
@@ -66,10 +66,12 @@ def context_terms(q: Question, gazetteer) -> tuple[Term, ...]:
     return q.terms + tuple(extra)
 
 
-def sentence_score(terms: tuple[Term, ...], s: Sentence, q: Question) -> float:
+def sentence_score(terms: tuple[Term, ...], s: Sentence, q: Question, national: bool = True) -> float:
+    """Term coverage of the sentence (its context counts half); a question that names no place reads a
+    national report first (national: whether s comes from one)."""
     total = sum(t.weight for t in terms) or 1.0
     got = sum(t.weight * max(term_match(t, s.text), 0.5 * term_match(t, s.around)) for t in terms)
-    score = got / total
+    score = got / total * (1.0 if q.regions or national else 0.9)
     if q.kind == "definition" and _defines(q, s.text):
         score *= 1.25
     if q.when and not _DATE.search(s.text):
@@ -173,7 +175,8 @@ def text_answer(q: Question, ctx: QAContext) -> tuple[Answer | None, float, list
     chunks = passages(ctx, [q.text], regions=q.regions)
     terms = context_terms(q, ctx.gazetteer)
     pool = sentence_pool(ctx, chunks)
-    ranked = sorted(((sentence_score(terms, s, q), s) for s in pool), key=lambda x: -x[0])
+    national = {d.id for d in ctx.documents.values() if d.region in (None, "全国")}
+    ranked = sorted(((sentence_score(terms, s, q, s.doc_id in national), s) for s in pool), key=lambda x: -x[0])
     if not ranked or ranked[0][0] < ctx.settings.min_text_score:
         return None, ranked[0][0] if ranked else 0.0, chunks
     score, s = ranked[0]
