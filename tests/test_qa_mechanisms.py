@@ -145,3 +145,8 @@ def test_definitions_and_lists_come_from_the_facts_found_at_ingestion(ctx):
     a = answer("辽宁提的新时代“六地”具体指哪六地？", ctx)
     assert a.text.startswith("国家重大战略支撑地") and "¹" not in a.text, a.text
     assert "六地" in a.citations[0].text
+
+
+def test_a_follow_up_inside_a_question_is_its_own_ask(g):
+    texts = [a.text for a in read_asks("柳州市2024年政府性基金收入多少？2022年呢？", g)]
+    assert texts == ["柳州市2024年政府性基金收入多少", "柳州市2022年政府性基金收入多少"]

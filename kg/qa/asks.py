@@ -6,10 +6,11 @@ import re
 from dataclasses import replace
 
 from kg.extract.numbers import find_periods
+from kg.qa.followup import resolve_followup
 from kg.qa.question import Question, analyse, prepare
 
 # what makes a clause a question of its own
-_ASKING = re.compile(r"多少|什么|哪|几|怎么|如何|怎样|是否|高还是低|多还是少|吗|谁|何时|为何|为什么")
+_ASKING = re.compile(r"多少|什么|哪|几|怎么|如何|怎样|是否|高还是低|多还是少|吗|谁|何时|为何|为什么|呢$")
 _HARD = re.compile(r"[？?；;]")
 _SOFT = re.compile(r"[，,、]")
 _TOPIC = re.compile(r"^([^：:]{2,40})[：:](?=.)")
@@ -17,6 +18,8 @@ _TOPIC = re.compile(r"^([^：:]{2,40})[：:](?=.)")
 _VALUE_ONLY = re.compile(r"^(?:又|那么|那)?(?:[涨升增减降跌少多高低差]|上升|下降|增加|减少|提高|降低|相差|差距)?了?"
                          r"(?:多少|几)(?:个百分点|亿元|万亿元|个)?|^(?:是)?(?:高|多)还是(?:低|少)了?$")
 _SAME_YEAR = re.compile(r"同年|当年|同期")
+_FOLLOW_UP = re.compile(r"^[^，,]{0,12}呢[？?]?$")  # the previous ask with the year or place it names
+_RELATIVE_YEAR = re.compile(r"今年|去年|上年|明年|本年|前年")
 
 
 def split_asks(question: str) -> list[str]:
@@ -62,6 +65,8 @@ def read_asks(question: str, gazetteer) -> list[Question]:
     texts = split_asks(question)
     out: list[Question] = []
     for text in texts:
+        if out and _FOLLOW_UP.search(text) and not _RELATIVE_YEAR.search(text):  # …多少？2022年呢？
+            text = resolve_followup(out[-1].text, text, gazetteer)
         if out and out[-1].years and _SAME_YEAR.search(text):  # 同年1月 -> 2024年1月
             text = _SAME_YEAR.sub(f"{out[-1].years[0]}年", text)
         q = analyse(text, gazetteer)
