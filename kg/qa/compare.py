@@ -82,7 +82,23 @@ def extreme(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], l
     others = [f"{lab}{shown(s.candidate, shown_rate)}" for lab, s in picks if s is not win[1]]
     inner = shown(win[1].candidate, shown_rate) + ("，" + "，".join(others) if q.candidates else "")
     used = [s.candidate for _, s in picks] if q.candidates else [win[1].candidate]
-    return _answer(ctx, q, f"{win[0]}（{inner}）", used, min(s.score for _, s in picks), "comparison"), ranked, chunks
+    text = f"{win[0]}（{inner}）"
+    if len(picks) == 2 and _BY_HOW_MUCH.search(q.text):  # 哪个高？高多少: the margin too, with its working above
+        a, b = win[1].candidate, next(s.candidate for _, s in picks if s is not win[1])
+        if _compatible(a, b):
+            text += f"，{_margin(a, b)}"
+    return _answer(ctx, q, text, used, min(s.score for _, s in picks), "comparison"), ranked, chunks
+
+
+_BY_HOW_MUCH = re.compile(r"(?:高|低|多|少|快|慢|大|小|差)了?(?:多少|几)|相差|差距")
+
+
+def _margin(a: Candidate, b: Candidate) -> str:
+    """|a - b| in a's unit: percentage points between two rates."""
+    if a.unit in _PERCENTISH and b.unit in _PERCENTISH:
+        return f"相差{round(abs(a.number - b.number), _decimals(a.value, b.value)):g}个百分点"
+    d = abs(_quantity(a) - _quantity(b)) / (a.multiplier or 1.0)
+    return f"相差{round(d, _decimals(a.value, b.value)):g}{a.unit}"
 
 
 def _series(q: Question, ranked: list[Scored], floor: float) -> list[tuple[str, Scored]]:
