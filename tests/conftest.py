@@ -22,3 +22,19 @@ def parsed_corpus(corpus_files):
     """Each bundled report as (Document, tables, chunks)."""
     from kg.kb.build import parse_file
     return {p.name: parse_file(p) for p in corpus_files}
+
+
+# Two of the bundled reports (辽宁 and 山西): what the CLI, API and bad-input tests build their knowledge base from.
+LIAONING = "001_7318713557c0121f.txt"
+SHANXI = "003_89f4975142656497.txt"
+
+
+@pytest.fixture(scope="module")
+def two_report_sources(tmp_path_factory, corpus_files) -> Path:
+    """A folder holding copies of the 辽宁 and 山西 reports."""
+    import shutil
+    src = tmp_path_factory.mktemp("src")
+    for p in corpus_files:
+        if p.name in (LIAONING, SHANXI):
+            shutil.copy(p, src / p.name)
+    return src

@@ -1,7 +1,6 @@
 """The HTTP API over two bundled reports (fake embedder): FastAPI's test client, then one real
 uvicorn on loopback driven by SPARQLWrapper for every result format and a refused update."""
 import json
-import shutil
 import socket
 import threading
 import time
@@ -10,16 +9,11 @@ import pytest
 
 from kg.cli.main import main
 
-LIAONING = "001_7318713557c0121f.txt"
-SHANXI = "003_89f4975142656497.txt"
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory, corpus_files):
-    src = tmp_path_factory.mktemp("src")
-    for p in corpus_files:
-        if p.name in (LIAONING, SHANXI):
-            shutil.copy(p, src / p.name)
+def kb(tmp_path_factory, two_report_sources):
+    src = two_report_sources
     kb = tmp_path_factory.mktemp("kb") / "kb"
     assert main(["ingest", "--kb", str(kb), "--model", "fake", str(src)]) == 0
     return kb

@@ -20,8 +20,7 @@ import pytest
 from kg.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
-LIAONING = "001_7318713557c0121f.txt"
-SHANXI = "003_89f4975142656497.txt"
+from conftest import LIAONING  # noqa: E402
 QUESTION = "辽宁2024年旅游收入是多少？"
 
 
@@ -51,11 +50,8 @@ def messages(err: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory, corpus_files):
-    src = tmp_path_factory.mktemp("src")
-    for p in corpus_files:
-        if p.name in (LIAONING, SHANXI):
-            shutil.copy(p, src / p.name)
+def kb(tmp_path_factory, two_report_sources):
+    src = two_report_sources
     kb = tmp_path_factory.mktemp("kb") / "kb"
     assert run(["ingest", "--kb", kb, "--no-dense", src])[0] == 0
     return kb
@@ -118,8 +114,9 @@ def test_sparql_service_sends_nothing(kb, refused):
     assert hits == [], "the query reached the network"
 
 
-def test_sparql_names_a_missing_query_file(kb, refused):
-    refused(["sparql", "--kb", kb, "/tmp/nosuch-policykg.rq"], "/tmp/nosuch-policykg.rq", "no such file")
+def test_sparql_names_a_missing_query_file(kb, refused, tmp_path):
+    missing = tmp_path / "nosuch.rq"
+    refused(["sparql", "--kb", kb, missing], str(missing), "no such file")
 
 
 # -- files that are not reports ----------------------------------------------------------------------

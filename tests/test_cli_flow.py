@@ -1,21 +1,16 @@
 """The CLI end to end on two bundled reports, with the fake embedder (no model): one line per error, JSON out."""
 import json
-import shutil
 
 import pytest
 
 from kg.cli.main import main
 
-LIAONING = "001_7318713557c0121f.txt"
-SHANXI = "003_89f4975142656497.txt"
+from conftest import LIAONING  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory, corpus_files):
-    src = tmp_path_factory.mktemp("src")
-    for p in corpus_files:
-        if p.name in (LIAONING, SHANXI):
-            shutil.copy(p, src / p.name)
+def kb(tmp_path_factory, two_report_sources):
+    src = two_report_sources
     kb = tmp_path_factory.mktemp("kb") / "kb"
     assert main(["ingest", "--kb", str(kb), "--model", "fake", str(src)]) == 0
     return kb
