@@ -5,18 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from kg.extract.numbers import find_periods, fold
-from kg.qa.candidates import cumulative
+from kg.extract.numbers import find_periods
+from kg.qa.asked_periods import BARE_YEAR, prepare, question_periods
 from kg.qa.counts import cn_number
-from kg.qa.periods import fill_years
 from kg.qa.terms import ask_words, question_terms
 from kg.qa.text import Term, canon, mentions_target, norm
 
 # Normalised like Table.label: 表3, 附录表2, 附表1, 图表43.
 # 表3, 图表28, 附录表2, and the chapter-numbered 表1-1 / 表5-10 of budget books
 _TABLE_REF = re.compile(r"(附录表|附表|图表|表)\s*(\d{1,3})(?:\s*[-－—–]\s*(\d{1,3}))?")
-_TWO_DIGIT_YEAR = re.compile(r"(?<![\d.])(\d\d)(?=\s*年(?!代|期|内|来|以))")
-_BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?![\d.年/%])")
 _DOC_NO = re.compile(r"\d{1,4}号文?")
 # the whole reference (国办发〔2024〕52号文): masked from the indicator words, which it is not
 _DOC_REF = re.compile(r"(?:[\u4e00-\u9fff]{1,5}[发函字])?\s*[〔\[(（]?\s*(?:19|20)?\d{0,2}\s*[〕\])）]?\s*\d{1,4}号文?")
@@ -84,33 +81,6 @@ class Question:
         return tuple(int(p[:4]) for p in self.periods if p[:4].isdigit())
 
 
-_FIRST_MONTHS = re.compile(r"前([一二三四五六七八九十]{1,3}|\d{1,2})个?月")
-
-
-def prepare(text: str) -> str:
-    """One-line, folded digits, 24年 read as 2024年 and 前五个月 as 1-5月, so period finders see them."""
-    t = fold(re.sub(r"\s+", " ", text.strip()))
-    t = _FIRST_MONTHS.sub(lambda m: f"1-{cn_number(m.group(1))}月" if 1 < (cn_number(m.group(1)) or 0) <= 12
-                          else m.group(), t)
-    return _TWO_DIGIT_YEAR.sub(lambda m: "20" + m.group(1), t)
-
-
-def _most_specific(periods: list[str]) -> list[str]:
-    """2024年…7月 names one period, July 2024: a period that contains another asked period only qualifies it.
-    Two periods that do not nest (2023年和2024年, 3月和6月) both stay."""
-    from kg.qa.periods import parse
-    spans = [parse(p) for p in periods]
-
-    def within(a, b) -> bool:  # a strictly inside b
-        if a is None or b is None or a == b or not a.years or set(a.years) - set(b.years or a.years):
-            return False
-        if b.months is None:
-            return a.months is not None or len(a.years) < len(b.years)
-        return a.months is not None and a.months < b.months
-    kept = [(p, a) for p, a in zip(periods, spans) if not any(within(b, a) for b in spans)]
-    return [p for i, (p, a) in enumerate(kept) if a is None or all(a != b for _, b in kept[:i])]  # Q1-Q3 = 1-9月
-
-
 def find_table_ref(text: str) -> str | None:
     m = _TABLE_REF.search(text)
     if not m:
@@ -118,32 +88,7 @@ def find_table_ref(text: str) -> str | None:
     return f"{m.group(1)}{int(m.group(2))}" + (f"-{int(m.group(3))}" if m.group(3) else "")
 
 
-# 年初目标 / 年初定的目标 / 年初两会目标: when a target was set, not the period it is for
 _ANSWER_TYPE = re.compile(r"(?:什么|哪些|哪个|哪几个|哪几|哪类|哪种|哪一?项)([\u4e00-\u9fff]{2,4}?)(?=$|[？?，,。！!]|的|是|呢|吗)")
-_CUMULATIVE_ASK = re.compile(r"累计|截至|截止|前\d{1,2}个?月|1-\d{1,2}月|1至\d{1,2}月")
-_NOT_PERIOD = re.compile(r"[^，,。？?；;]{0,4}?(?:目标|预算|计划|预期|安排|部署)")
-
-
-def _periods(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    # 年初目标 / 年初预算: when a target was set, not the period it is for
-    found, spans = [], []
-    for p in find_periods(text):
-        spans.append((p.start, p.end))  # masked from the terms either way
-        if not (p.template.endswith("年初") and _NOT_PERIOD.match(text, p.end)):
-            # 今年 / 去年: counted from the year of the report that answers, resolved per candidate
-            tpl = p.template.replace("{y}", f"{{y{p.relative:+d}}}") if p.relative is not None else p.template
-            found.append((p.start, p.end, tpl))
-    for m in _BARE_YEAR.finditer(text):  # 辽宁 2024 旅游收入: a year written without 年
-        if not any(s <= m.start() < e for s, e in spans):
-            found.append((m.start(), m.end(), m.group(1)))
-            spans.append((m.start(), m.end()))
-    found.sort()
-    periods = fill_years([t for _, _, t in found])
-    if _CUMULATIVE_ASK.search(text):  # 截至9月累计 / 1-9月: from January to that month
-        periods = list(dict.fromkeys(cumulative(tuple(periods), "累计")))
-    return _most_specific(periods), spans
-
-
 _SPLIT_ASK = re.compile(r"怎么分|如何分|怎么划分|如何划分|各占|分配比例|划分比例")
 _WHEN = re.compile(r"什么时候|什么时间|何时|哪一?年(?!.{0,8}(?:最|更|较))|哪一?天|几月")
 _WHERE = re.compile(r"在哪|哪里|哪儿|何处|什么时候|什么时间|何时|哪一?年|哪一?天")  # a sentence says where or when
@@ -202,7 +147,7 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
         masked.append((s, e))
         if r.name not in regions:
             regions.append(r.name)
-    periods, pspans = _periods(t)
+    periods, pspans = question_periods(t)
     masked += pspans
     table_ref = find_table_ref(t)
     masked += [m.span() for m in _TABLE_REF.finditer(t)]
@@ -285,7 +230,7 @@ def _label(text: str, gazetteer) -> str:
     for p in sorted(find_periods(t), key=lambda p: -p.start):
         t = t[:p.start] + t[p.end:]
     t = _TABLE_REF.sub("", t)
-    return re.sub(r"[\s：:（）()的]", "", _BARE_YEAR.sub("", t))
+    return re.sub(r"[\s：:（）()的]", "", BARE_YEAR.sub("", t))
 
 
 def side_label(text: str, gazetteer) -> str:
