@@ -38,3 +38,31 @@ def two_report_sources(tmp_path_factory, corpus_files) -> Path:
         if p.name in (LIAONING, SHANXI):
             shutil.copy(p, src / p.name)
     return src
+
+
+@pytest.fixture
+def listener():
+    """A TCP port that records whether anything connected to it (a would-be federated endpoint)."""
+    import socket
+    import threading
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(5)
+    srv.settimeout(0.2)
+    hits: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = srv.accept()
+            except OSError:
+                continue
+            hits.append(conn.recv(1024))
+            conn.close()
+    t = threading.Thread(target=accept, daemon=True)
+    t.start()
+    yield srv.getsockname()[1], hits
+    stop.set()
+    t.join()
+    srv.close()

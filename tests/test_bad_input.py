@@ -84,33 +84,10 @@ def scratch(kb: Path, tmp_path: Path) -> Path:
 
 # -- SPARQL ----------------------------------------------------------------------------------------
 
-def test_sparql_service_sends_nothing(kb, refused):
-    import threading
-    srv = socket.socket()
-    srv.bind(("127.0.0.1", 0))
-    srv.listen(5)
-    srv.settimeout(0.2)
-    hits: list[bytes] = []
-    done = threading.Event()
-
-    def listen() -> None:  # accept and hang up at once, so a federated request fails fast instead of waiting
-        while not done.is_set():
-            try:
-                conn, _ = srv.accept()
-            except OSError:
-                continue
-            hits.append(conn.recv(1024))
-            conn.close()
-    t = threading.Thread(target=listen, daemon=True)
-    t.start()
-    port = srv.getsockname()[1]
-    try:
-        refused(["sparql", "--kb", kb, f"PREFIX : <http://127.0.0.1:{port}/> SELECT ?x WHERE {{ SERVICE:anything "
-                 "{ ?x ?p ?o } }"], "SERVICE is not allowed")
-    finally:
-        done.set()
-        t.join()
-        srv.close()
+def test_sparql_service_sends_nothing(kb, refused, listener):
+    port, hits = listener  # a would-be federated endpoint that records any connection
+    refused(["sparql", "--kb", kb, f"PREFIX : <http://127.0.0.1:{port}/> SELECT ?x WHERE {{ SERVICE:anything "
+             "{ ?x ?p ?o } }"], "SERVICE is not allowed")
     assert hits == [], "the query reached the network"
 
 
