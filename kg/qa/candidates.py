@@ -52,7 +52,6 @@ class Candidate:
     tail: str = ""  # canonical words right after the unit (17 省未完成…)
     several_years: bool = False  # stated in a 五年来 / “十四五”期间 paragraph: a multi-year total or average
     table_id: str | None = None
-    anchor_year: int | None = None  # the year its report speaks from (今年 there), for a question's 今年/去年
     row: int | None = None
     headers: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # row path, column path
     figure: Figure | None = None
@@ -168,7 +167,7 @@ def text_candidate(f: Figure, doc: Document, gazetteer, bounds: tuple[int, int] 
         approx=approx_before(text, f.start), range_text=range_text(text, f.start, ue) if f.unit else "",
         several_years=several_years(text, f.start),
         lead=lead, tail=canon(text[ue:min(ce, ue + 6)]) if ue < ce else "",
-        table_id=f.table_id, anchor_year=doc.year, figure=f)
+        table_id=f.table_id, figure=f)
 
 
 def header_unit(parts: tuple[str, ...]) -> str:
@@ -265,5 +264,5 @@ def cell_candidates(t: Table, doc: Document, chunk_of, gazetteer, data_year: int
             periods=cumulative(cell_periods(parts, corner, year, t.caption), local + t.caption),
             region=region, region_stated=stated, evidence=span, value_span=(cell.start, cell.end), source="cell",
             measure="yoy" if re.search(r"同比|增长|增速", local) else "level", target=target,
-            table_id=t.id, anchor_year=doc.year, row=cell.row, headers=(cell.row_header, cell.col_header)))
+            table_id=t.id, row=cell.row, headers=(cell.row_header, cell.col_header)))
     return out

@@ -68,5 +68,6 @@ def ground(q: Question, ctx, now: int | None = None) -> Question:
     periods = tuple(dict.fromkeys(anchored(p, now) for p in q.periods
                                   if not (named and "{y" not in p and p == named.group(1)
                                           and any("{y" in x for x in q.periods))))
-    return replace(q, terms=terms, periods=periods, sides=tuple(ground(s, ctx, now) for s in q.sides),
+    return replace(q, terms=terms, periods=periods, candidates=tuple(anchored(c, now) for c in q.candidates),
+                   sides=tuple(ground(s, ctx, now) for s in q.sides),
                    asks=tuple(ground(a, ctx, now) for a in q.asks))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from kg.qa.candidates import Candidate
-from kg.qa.periods import anchored, fit
+from kg.qa.periods import fit
 from kg.qa.question import Question
 from kg.qa.text import Term, canon, term_match
 
@@ -72,8 +72,6 @@ _SEVERAL_YEARS_ASKED = re.compile(r"五年|十[三四五]五|累计|年均|期�
 def period_factor(q: Question, c: Candidate) -> float:
     if not q.periods:
         return 1.0
-    if any("{y" in p for p in q.periods):
-        q = replace(q, periods=tuple(anchored(p, c.anchor_year) for p in q.periods))
     if not c.periods:
         return 0.65
     if q.within:  # 2024年哪个月: every month of 2024 fits
