@@ -95,10 +95,17 @@ _BY_HOW_MUCH = re.compile(r"(?:高|低|多|少|快|慢|大|小|差)了?(?:多少
 
 def _margin(a: Candidate, b: Candidate) -> str:
     """|a - b| in a's unit: percentage points between two rates."""
+    d, unit = _delta(a, b)
+    return f"相差{abs(d):g}{unit}"
+
+
+def _delta(a: Candidate, b: Candidate) -> tuple[float, str]:
+    """a - b, rounded to the decimals written: percentage points between two rates, else in a's unit."""
     if a.unit in _PERCENTISH and b.unit in _PERCENTISH:
-        return f"相差{round(abs(a.number - b.number), _decimals(a.value, b.value)):g}个百分点"
-    d = abs(_quantity(a) - _quantity(b)) / (a.multiplier or 1.0)
-    return f"相差{round(d, _decimals(a.value, b.value)):g}{a.unit}"
+        d, unit = a.number - b.number, "个百分点"
+    else:
+        d, unit = (_quantity(a) - _quantity(b)) / (a.multiplier or 1.0), a.unit
+    return round(d, _decimals(a.value, b.value)), unit
 
 
 def _series(q: Question, ranked: list[Scored], floor: float) -> list[tuple[str, Scored]]:
@@ -198,12 +205,7 @@ def difference(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored]
     _, sa, sb = max(pairs, key=lambda x: x[0])
     a, b = sa.candidate, sb.candidate
     rate = a.unit in _PERCENTISH and b.unit in _PERCENTISH
-    if rate:
-        d, unit = a.number - b.number, "个百分点"
-    else:
-        d = (_quantity(a) - _quantity(b)) / (a.multiplier or 1.0)
-        unit = a.unit
-    d = round(d, _decimals(a.value, b.value))
+    d, unit = _delta(a, b)
     more, less = _words(q.text)
     word = less if d < 0 else more
     la, lb = _side_labels(q.sides[0], q.sides[1], ctx.gazetteer)
