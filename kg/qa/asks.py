@@ -7,50 +7,15 @@ from dataclasses import replace
 
 from kg.extract.numbers import find_periods
 from kg.qa.followup import resolve_followup
-from kg.qa.question import Question, analyse, prepare
+from kg.qa.question import Question, analyse
+from kg.qa.split import ASKING, split_asks
 
-# what makes a clause a question of its own
-_ASKING = re.compile(r"多少|什么|哪|几|怎么|如何|怎样|是否|高还是低|多还是少|吗|谁|何时|为何|为什么|呢$")
-_HARD = re.compile(r"[？?；;]")
-_SOFT = re.compile(r"[，,、]")
-_TOPIC = re.compile(r"^([^：:]{2,40})[：:](?=.)")
 # an ask that only asks for the size of what the ask before it found (涨了多少, 减了多少, 差多少, 高还是低)
 _VALUE_ONLY = re.compile(r"^(?:又|那么|那)?(?:[涨升增减降跌少多高低差]|上升|下降|增加|减少|提高|降低|相差|差距)?了?"
                          r"(?:多少|几)(?:个百分点|亿元|万亿元|个)?|^(?:是)?(?:高|多)还是(?:低|少)了?$")
 _SAME_YEAR = re.compile(r"同年|当年|同期")
 _FOLLOW_UP = re.compile(r"^[^，,]{0,12}呢[？?]?$")  # the previous ask with the year or place it names
 _RELATIVE_YEAR = re.compile(r"今年|去年|上年|明年|本年|前年")
-
-
-def split_asks(question: str) -> list[str]:
-    """The asks of a question, each a clause with its own question word, with a shared lead (辽宁：, the
-    clause before the first question word) prefixed to each. One ask: [question]."""
-    t = prepare(question)
-    lead = ""
-    if (m := _TOPIC.match(t)) and not _ASKING.search(m.group(1)):
-        lead, t = m.group(1), t[m.end():]
-    clauses: list[str] = []
-    for hard in _HARD.split(t):
-        soft = [p for p in _SOFT.split(hard) if p.strip()]
-        # a comma splits asks only where each side asks something: 发了多少债、投什么项目
-        if len(soft) > 1 and sum(bool(_ASKING.search(p)) for p in soft) >= 2:
-            buf = ""
-            for p in soft:
-                buf = f"{buf}，{p}" if buf else p
-                if _ASKING.search(p):
-                    clauses.append(buf)
-                    buf = ""
-            if buf and clauses:
-                clauses[-1] += "，" + buf
-        elif hard.strip():
-            clauses.append(hard)
-    asking = [c for c in clauses if _ASKING.search(c)]
-    if len(asking) < 2:
-        return [question]
-    # clauses before the first ask carry the topic (山西的“明示…”试点：…); keep them with the lead
-    first = clauses.index(asking[0])
-    lead = "，".join(x for x in [lead, *clauses[:first]] if x)
-    return [f"{lead}，{a}" if lead else a for a in asking]
 
 
 def is_value_only(ask_text: str, lead: str = "") -> bool:
@@ -96,7 +61,7 @@ def _weak_terms(q: Question) -> bool:
 def _topic(text: str, drop_periods: bool = False) -> str:
     """What an ask is about: its words before the question word (山西的“明示…”试点 of …试点是干什么的), without
     its periods when the ask that borrows it states its own."""
-    m = _ASKING.search(text)
+    m = ASKING.search(text)
     head = text[:m.start()] if m else text
     if drop_periods:
         for p in sorted(find_periods(head), key=lambda p: -p.start):

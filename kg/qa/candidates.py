@@ -180,6 +180,15 @@ def header_unit(parts: tuple[str, ...]) -> str:
     return ""
 
 
+def bare_unit(parts: tuple[str, ...]) -> str:
+    """A header that is nothing but a unit (万辆 of a 计量单位 column folded into the row path)."""
+    for p in reversed(parts):
+        u = fold(p).replace(" ", "")
+        if u and not u.isdigit() and (info := unit_info(u)) is not None and info[1] not in ("none", "duration"):
+            return u
+    return ""
+
+
 def _table_unit(t: Table) -> str:
     u = t.unit.replace(" ", "")
     return u if u and unit_info(u) is not None else ""
@@ -248,7 +257,7 @@ def cell_candidates(t: Table, doc: Document, chunk_of, gazetteer, data_year: int
             continue
         parts = (*cell.row_header, *cell.col_header)
         unit = "%" if raw.endswith("%") else header_unit(cell.col_header) or header_unit(cell.row_header) \
-            or _table_unit(t)
+            or bare_unit(cell.col_header) or bare_unit(cell.row_header) or _table_unit(t)
         info = unit_info(unit) if unit and unit != "%" else None
         mult = 0.01 if unit == "%" else (info[0] if info else 1.0)
         region = region_of(parts, gazetteer) or (caption_regions[0] if len(caption_regions) == 1 else None)

@@ -22,7 +22,17 @@ def corpus_bigrams(ctx) -> frozenset[str]:
     return ctx.cache[key]
 
 
-def _grounded(term: Term, vocab: frozenset[str]) -> Term | None:
+def corpus_text(ctx) -> str:
+    """The reports' canonical text, joined (cached on the context)."""
+    key = "corpus_text"
+    if key not in ctx.cache:
+        ctx.cache[key] = "\n".join(canon(doc.text) for doc in ctx.documents.values())
+    return ctx.cache[key]
+
+
+def _grounded(term: Term, vocab: frozenset[str], ctx=None) -> Term | None:
+    if term.concept and term.within and ctx is not None and term.within in corpus_text(ctx):
+        return Term((term.within,), term.weight * 0.75, focus=term.focus)  # 毛利率, not 利率
     if term.concept:
         return term  # a concept's labels are the reports' own words by construction
     best = 0.0
@@ -63,7 +73,7 @@ def ground(q: Question, ctx, now: int | None = None) -> Question:
     as years from now; its sides and asks too."""
     vocab = corpus_bigrams(ctx)
     now = now if now is not None else now_year(q.text, ctx)
-    terms = tuple(t for t in (_grounded(x, vocab) for x in q.terms) if t is not None)
+    terms = tuple(t for t in (_grounded(x, vocab, ctx) for x in q.terms) if t is not None)
     named = _REPORT_YEAR.search(prepare(q.text))
     periods = tuple(dict.fromkeys(anchored(p, now) for p in q.periods
                                   if not (named and "{y" not in p and p == named.group(1)

@@ -5,6 +5,7 @@ import re
 from dataclasses import replace
 
 from kg.qa.candidates import Candidate
+from kg.qa.companion import change_only, companion, measure_asked
 from kg.qa.cite import cite_candidate, unique
 from kg.qa.context import QAContext
 from kg.qa.gather import candidates, table_labels
@@ -65,16 +66,23 @@ def lookup(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], li
         if row is not None:
             return row, ranked, chunks
     if q.asks:
-        picks = []
+        picks: list[tuple[str, Scored | None]] = []
         for ask in q.asks:
-            s = _ask_pick(ask, pool, labels, picks)
-            picks.append(("", s))
+            picks.append(_ask_pick(ctx, ask, pool, labels, picks))
         if all(s is not None and s.score >= floor for _, s in picks):
-            return value_answer(ctx, q, [(a.label, s) for a, (_, s) in zip(q.asks, picks)]), ranked, chunks
+            return value_answer(ctx, q, [(lab or a.label, s) for a, (lab, s) in zip(q.asks, picks)]), ranked, chunks
         return None, ranked, chunks  # one value for a question that asks two would answer only half of it
     if top.score < max(floor, ctx.settings.min_single_value_score):
         return None, ranked, chunks
+    if not measure_asked(q.text) and (comp := companion(top.candidate, pool, ctx.documents[top.candidate.doc_id].text)):
+        # 西安2025年GDP: the level with the growth stated beside it
+        return value_answer(ctx, q, [("", top), (comp[1][:2], _as_shown(comp[0], top))]), ranked, chunks
     return value_answer(ctx, q, [("", top)]), ranked, chunks
+
+
+def _as_shown(c: Candidate, by: Scored) -> Scored:
+    """A companion growth as its reading states it (下降 6.5%: the sign is in the word)."""
+    return Scored(replace(c, value=c.value.lstrip("-")), by.score, by.terms)
 
 
 def _all_or_none(ctx: QAContext, q: Question, picks: list[tuple[str, Scored | None]], floor: float) -> Answer | None:
@@ -83,19 +91,24 @@ def _all_or_none(ctx: QAContext, q: Question, picks: list[tuple[str, Scored | No
     return value_answer(ctx, q, picks)  # type: ignore[arg-type]
 
 
-def _ask_pick(ask: Question, pool: list[Candidate], labels: dict[str, str],
-              earlier: list[tuple[str, Scored | None]]) -> Scored | None:
-    """An ask's best value; after a cell, the same table row is preferred (…额度多少，占…比重是多少)."""
+def _ask_pick(ctx: QAContext, ask: Question, pool: list[Candidate], labels: dict[str, str],
+              earlier: list[tuple[str, Scored | None]]) -> tuple[str, Scored | None]:
+    """An ask's label and best value; an ask that names only a change (比上年增长多少) takes the growth stated
+    with the value before it; after a cell, the same table row is preferred (…额度多少，占…比重是多少)."""
+    prev_s = next((s for _, s in reversed(earlier) if s is not None), None)
+    prev = prev_s.candidate if prev_s is not None else None
+    if prev is not None and change_only(ask.text.rsplit("，", 1)[-1]):
+        if comp := companion(prev, pool, ctx.documents[prev.doc_id].text):
+            return comp[1][:2], _as_shown(comp[0], prev_s)
     ranked = rank(ask, pool, labels)
     if not ranked:
-        return None
-    prev = next((s.candidate for _, s in reversed(earlier) if s is not None), None)
+        return "", None
     if prev is not None and prev.row is not None:
         same = [s for s in ranked if s.candidate.table_id == prev.table_id and s.candidate.row == prev.row
                 and s.candidate.value_span != prev.value_span]
         if same and same[0].score >= 0.7 * ranked[0].score:
-            return same[0]
-    return ranked[0]
+            return "", same[0]
+    return "", ranked[0]
 
 
 def _row_answer(ctx: QAContext, q: Question, top: Scored, pool: list[Candidate]) -> Answer | None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from kg.extract.numbers import find_periods
 from kg.qa.asked_periods import BARE_YEAR, prepare, question_periods
 from kg.qa.counts import cn_number
+from kg.qa.split import split_asks
 from kg.qa.terms import ask_words, question_terms
 from kg.qa.text import Term, canon, mentions_target, norm
 
@@ -308,7 +309,6 @@ def _intent_words_out(side: Question) -> Question:
 
 
 def _asks(t: str) -> list[str]:
-    """Clauses that each ask something (…额度多少，占…的比重是多少？)."""
-    parts = [p for p in re.split(r"[，,？?；;]", t) if p.strip()]
-    asking = [p for p in parts if re.search(r"多少|什么|几|哪", p)]
-    return asking if len(asking) >= 2 else []
+    """Clauses that each ask something (…额度多少，占…的比重是多少？), the shared lead with each."""
+    asks = split_asks(t)
+    return asks if len(asks) >= 2 else []

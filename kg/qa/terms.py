@@ -15,7 +15,7 @@ _STOP_WORDS = (
     "通过", "采取", "采用", "方式", "措施", "举措", "途径", "手段", "办法",
     "最高", "最低", "最多", "最少", "最大", "最小", "更高", "更低", "更多", "更少",
     "个百分点", "百分点", "万亿元", "亿元", "万元", "的做法", "的口径", "之后", "以来", "谁", "哪", "几个",
-    "几", "吗", "呢", "吧", "又", "把", "同年", "当年", "的", "了", "与", "及", "或", "给", "把", "各", "和", "是", "在", "有几", "能")
+    "几", "吗", "呢", "吧", "又", "把", "同年", "当年", "的", "了", "与", "及", "或", "给", "把", "各", "和", "是", "在", "有几", "能够")
 _STOP = re.compile("|".join(map(re.escape, sorted(_STOP_WORDS, key=len, reverse=True))))
 # Measure words end an indicator phrase: 保险业总资产同比增长 is 保险业总资产 + 同比增长, so a clause that says
 # only 同比增长 6.1% after naming the indicator earlier still matches part of it (canonical spellings).
@@ -48,20 +48,37 @@ def question_terms(t: str, masked: list[tuple[int, int]], gazetteer, focus_from:
         focus = seg.start() >= focus_from
         s0 = seg.start()
         spans = [(s0 + s, s0 + e, c) for s, e, c in gazetteer.find_concepts(seg.group())]
-        for s, e, c in spans:
+        spans = _whole_words(seg.group(), s0, spans)
+        for s, e, c, within in spans:
             forms = concept_forms(c, gazetteer)
-            out.append(Term(forms, 2.0 * (1.5 if focus else 1.0), concept=True, focus=focus))
+            out.append(Term(forms, 2.0 * (1.5 if focus else 1.0), concept=True, focus=focus, within=canon(within)))
         pieces = list(seg.group())
-        for s, e, _ in spans:
+        for s, e, _, _ in spans:
             for i in range(s - s0, e - s0):
                 pieces[i] = " "
-        words = _STOP.sub(" ", "".join(pieces))
+        words = _STOP.sub(lambda m: " " * len(m.group()), "".join(pieces))
         words = re.sub(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z])", " ", words)
         for w in (x for word in words.split() for x in _MEASURES.sub(lambda m: f" {m.group()} ", canon(word)).split()):
             if len(w) >= 2 or (w.isascii() and w.isalpha()):
                 # a measure word says how, not what: it weighs less than the indicator it measures
                 weight = 1.0 if _MEASURES.fullmatch(w) else (1.5 if len(w) > 4 else 1.0) * (1.5 if focus else 1.0)
                 out.append(Term((w,), weight, focus=focus))
+    return out
+
+
+def _whole_words(seg: str, s0: int, spans: list) -> list:
+    """Each concept span with the longer word it may be part of: 利率 inside 毛利率 leaves 毛 on its own, a piece
+    too short to be a word (ground() keeps the concept only when the reports never write 毛利率)."""
+    rest = list(seg)
+    for s, e, _ in spans:
+        for i in range(s - s0, e - s0):
+            rest[i] = " "
+    words = _STOP.sub(lambda m: " " * len(m.group()), "".join(rest))
+    out = []
+    for s, e, c in spans:
+        i = s - s0 - 1  # a lone CJK character right before the concept, a gap before it
+        lone = i >= 0 and "\u4e00" <= words[i] <= "\u9fff" and (i == 0 or words[i - 1] == " ")
+        out.append((s, e, c, seg[i:e - s0] if lone else ""))
     return out
 
 
