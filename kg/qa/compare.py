@@ -71,7 +71,7 @@ def extreme(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], l
                 return None, ranked, chunks
             picks.append((lab, same[0]))
     else:
-        picks = _series(q, ranked, floor)
+        picks = _series(q, ranked, floor, ctx.gazetteer)
         if len(picks) < 2:
             return None, ranked, chunks
     if _FALLS.search(q.text):  # 减少最多 / 降幅最大: the most negative change (a 下降 figure counts as negative)
@@ -108,13 +108,43 @@ def _delta(a: Candidate, b: Candidate) -> tuple[float, str]:
     return round(d, _decimals(a.value, b.value)), unit
 
 
-def _series(q: Question, ranked: list[Scored], floor: float) -> list[tuple[str, Scored]]:
-    """The best cell's row (when months or quarters are asked) or column (provinces): one value per label."""
+_ITEM_NOUN = re.compile(r"哪(?:一|几)?([类项种])")
+_TOTAL = re.compile(r"合计|总计|小计|总体|总指数|全部|^其中|^全[省市州区县国盟]|本级")
+
+
+def _row_series(q: Question, same_table: list[Scored], t: Candidate, gazetteer) -> list[tuple[str, Scored]]:
+    """哪一类 / 广西哪个地级市: the rows of the best cell's column, each by its row label (not totals; for places,
+    the rows that name a place within the one asked about)."""
+    within = gazetteer.region(q.within_region) if q.within_region else None
+    out: dict[str, Scored] = {}
+    for s in same_table:
+        c = s.candidate
+        leaf = c.headers[0][-1].strip() if c.headers[0] else ""
+        if c.headers[1] != t.headers[1] or c.periods != t.periods or not leaf or _TOTAL.search(leaf):
+            continue
+        if q.axis == "region":
+            found = gazetteer.find_regions(leaf)
+            r = found[0][2] if len(found) == 1 else None
+            if r is None or (within is not None and (r.name == within.name or not gazetteer.is_within(r, within))):
+                continue
+        out.setdefault(leaf, s)
+    return list(out.items()) if len(out) >= 2 else []
+
+
+def _series(q: Question, ranked: list[Scored], floor: float, gazetteer) -> list[tuple[str, Scored]]:
+    """The best cell's row (when months or quarters are asked) or column (provinces, items): one value per label."""
     top = next((s for s in ranked if s.candidate.source == "cell" and s.score >= floor), None)
-    if top is None:
-        return _sentence_series(q, ranked, floor)
+    in_text = _sentence_series(q, ranked, floor)
+    if top is None or (in_text and max(s.score for _, s in in_text) > top.score):
+        return in_text
+    return _cell_series(q, ranked, top, gazetteer) or in_text
+
+
+def _cell_series(q: Question, ranked: list[Scored], top: Scored, gazetteer) -> list[tuple[str, Scored]]:
     t = top.candidate
     same_table = [s for s in ranked if s.candidate.table_id == t.table_id and s.candidate.number is not None]
+    if q.axis in ("item", "region") and (rows := _row_series(q, same_table, t, gazetteer)):
+        return rows
     # the labels run along the top cell's row (months as columns) or down its column (quarters, provinces as rows)
     for line in ([s for s in same_table if s.candidate.row == t.row],
                  [s for s in same_table if s.candidate.headers[1] == t.headers[1]]):
@@ -132,17 +162,29 @@ def _sentence_series(q: Question, ranked: list[Scored], floor: float) -> list[tu
     """四个季度分别上升6.6、0.7、2.4和0.4个百分点: the values one sentence gives along the asked axis, each with
     its own period (the extractor paired them); the best-scoring sentence that gives two or more."""
     groups: dict[tuple, dict[str, Scored]] = {}
+    noun = _ITEM_NOUN.search(q.text) if q.axis == "item" else None
+    bar = floor * 0.7 if noun else floor  # a sentence of 类 items, after the sentence that named the index
     for s in ranked:
         c = s.candidate
-        if c.source != "text" or c.number is None or s.score < floor:
+        if c.source != "text" or c.number is None or s.score < bar:
             continue
         lab = _axis_label(q.axis, c)
         if lab:
             groups.setdefault((c.doc_id, c.evidence, c.unit), {}).setdefault(lab, s)
     series = [g for g in groups.values() if len(g) >= 2]
+    if noun and (named := [g for g in series if all(noun.group(1) in lab for lab in g)]):
+        series = named  # 哪一类: the sentence whose items are 类 (食品烟酒类…), not two indices side by side
+    else:
+        series = [g for g in series if max(s.score for s in g.values()) >= floor]
     if not series:
         return []
     best = max(series, key=lambda g: max(s.score for s in g.values()))
+    c0 = next(iter(best.values())).candidate
+    for s in ranked:  # the sentence's other items, however few of the question's words they repeat
+        c = s.candidate
+        if (c.doc_id, c.evidence, c.unit) == (c0.doc_id, c0.evidence, c0.unit) and c.number is not None \
+                and (lab := _axis_label(q.axis, c)):
+            best.setdefault(lab, s)
     return list(best.items())
 
 
@@ -150,6 +192,8 @@ def _axis_label(axis: str | None, c: Candidate) -> str:
     """What a cell is along the asked axis: 8月, 四季度, 2019年, 河南; "" when it is not on that axis."""
     if axis == "region":
         return c.region if c.region_stated and c.region not in (None, "全国") else ""
+    if axis == "item":  # 食品烟酒类下降0.9%、教育文化娱乐类上涨1.0%: each value's own item
+        return c.figure.indicator if c.figure is not None and c.figure.indicator else ""
     span = parse(c.periods[0]) if c.periods else None
     if span is None:
         return ""

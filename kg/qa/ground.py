@@ -78,6 +78,8 @@ def ground(q: Question, ctx, now: int | None = None) -> Question:
     periods = tuple(dict.fromkeys(anchored(p, now) for p in q.periods
                                   if not (named and "{y" not in p and p == named.group(1)
                                           and any("{y" in x for x in q.periods))))
+    if q.joined and q.joined in corpus_text(ctx):  # 货物和服务贸易 is one name the reports use
+        q = replace(q, asks=(), joined="")
     return replace(q, terms=terms, periods=periods, candidates=tuple(anchored(c, now) for c in q.candidates),
                    sides=tuple(ground(s, ctx, now) for s in q.sides),
                    asks=tuple(ground(a, ctx, now) for a in q.asks))

@@ -71,7 +71,8 @@ def lookup(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], li
             picks.append(_ask_pick(ctx, ask, pool, labels, picks))
         if all(s is not None and s.score >= floor for _, s in picks):
             return value_answer(ctx, q, [(lab or a.label, s) for a, (lab, s) in zip(q.asks, picks)]), ranked, chunks
-        return None, ranked, chunks  # one value for a question that asks two would answer only half of it
+        if not q.joined:
+            return None, ranked, chunks  # one value for a question that asks two would answer only half of it
     if top.score < max(floor, ctx.settings.min_single_value_score):
         return None, ranked, chunks
     if not measure_asked(q.text) and (comp := companion(top.candidate, pool, ctx.documents[top.candidate.doc_id].text)):

@@ -72,6 +72,8 @@ class Question:
     when: bool = False  # 什么时候 / 何时 / 哪一年: the answer is a date or a period
     within: bool = False  # the periods are containers: 哪个月 in 2024 takes any month of 2024
     label: str = ""  # an ask's name in a combined answer (外贸出口 of 外贸出口和实际使用外资分别是多少)
+    within_region: str = ""  # 广西哪个地级市最高: the options are the places within this one
+    joined: str = ""  # A和B read as two asks without 分别: one name after all if the reports write it so
 
     def __post_init__(self) -> None:
         if self.kind not in ("number", "entity", "list", "definition", "text"):
@@ -191,11 +193,28 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     if len(asks) > 1 and op is None and kind == "number":
         first = analyse(asks[0], gazetteer, q, _inherit_terms=False)
         q = replace(q, asks=(first, *(analyse(a, gazetteer, first) for a in asks[1:])))
-    elif op is None and kind == "number" and (items := _items(t, gazetteer)):
+    elif op is None and kind == "number" and (items := _items(t, gazetteer) or _joined(t, gazetteer)):
         # 外贸出口和实际使用外资分别是多少: one ask per indicator, each with the question's region and period
         q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=_label(x, gazetteer))
                                   for x in items))
+        if not _items(t, gazetteer):  # 常住人口和城镇化率: two names, unless the reports write it as one
+            q = replace(q, joined=canon(_label(items[0] + "和" + items[-1], gazetteer)) if len(items) == 2 else "")
     return q
+
+
+_JOINED = re.compile(r"([^，,？?；;：:]+?(?:和|与|及)[^，,？?；;：:和与及、]+?)(?:分别|各|是|为)*(?:多少|几)?[？?。]?$")
+
+
+def _joined(t: str, gazetteer) -> list[str]:
+    """年末常住人口和城镇化率 / 酒店经营收入和毛利率: two indicators joined without 分别, each a name of two
+    characters or more (not places or years: 辽宁和山西, 2019年和2020年)."""
+    m = _JOINED.search(t)
+    if not m:
+        return []
+    a, b = re.split(r"和|与|及", m.group(1), maxsplit=1)
+    if len(_label(a, gazetteer)) < 2 or len(_label(b, gazetteer)) < 2:
+        return []
+    return [a, b]
 
 
 def _items(t: str, gazetteer) -> list[str]:
@@ -266,7 +285,15 @@ def _comparison(q: Question, t: str) -> dict:
         return {"axis": "quarter", "within": True}
     if re.search(r"哪一?年", t):
         return {"axis": "year", "periods": ()}
+    if _ITEM_AXIS.search(t):  # 哪一类涨得最多 / 哪个部门: the rows of a table, the items of a sentence
+        return {"axis": "item"}
+    if _CHILD_AXIS.search(t) and len(q.regions) == 1:  # 广西哪个地级市: the places within the one named
+        return {"axis": "region", "within_region": q.regions[0], "regions": ()}
     return {"axis": "region"}
+
+
+_ITEM_AXIS = re.compile(r"哪(?:一|几)?[类项种]|哪(?:一|个)(?:部门|行业|产业|领域|品种|大类|方面|板块|渠道|科目)")
+_CHILD_AXIS = re.compile(r"哪(?:一|个|些)?(?:地级市|区市|市州|市|区县|县区|县|区|州|盟|省|自治区)")
 
 
 _NOT_COMPARING = re.compile(r"比重|比例|占比|同比|环比|比率|对比|比较")
