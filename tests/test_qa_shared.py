@@ -40,3 +40,30 @@ def test_this_years_target_in_a_2026_report(ctx):
 def test_a_place_the_reports_do_not_cover_is_not_answered(ctx):
     from kg.qa import answer
     assert answer("成都2025年地区生产总值是多少", ctx).abstained
+
+
+def test_a_level_asked_bare_comes_with_the_growth_stated_beside_it(ctx):
+    from kg.qa import answer
+    a = answer("西安2025年社会消费品零售总额", ctx)
+    assert a.text == "5721.21亿元，增长5.3%", a.text
+    a = answer("西安2025年社会消费品零售总额增长多少", ctx)  # the measure asked: only that
+    assert a.text == "5.3%", a.text
+
+
+def test_a_change_only_ask_takes_the_growth_of_the_row_before_it(ctx):
+    from kg.qa import answer
+    a = answer("西安表2里2025年饮料产量多少，增长还是下降", ctx)
+    assert a.text == "176.20万吨，下降7.9%", a.text  # the unit sits in the 单位 column of the PDF table
+
+
+def test_two_indicators_joined_by_he_are_two_asks(ctx):
+    from kg.qa import answer
+    a = answer("西安2025年出口和进口", ctx)
+    assert "3492.62亿元" in a.text and "1495.27亿元" in a.text, a.text
+
+
+def test_which_class_compares_the_rows_of_a_table_by_their_labels(ctx):
+    from kg.qa import answer
+    a = answer("西安2025年居民消费价格哪一类降得最多", ctx)  # 表1: 食品烟酒 -0.7, 交通通信 -1.6, ...
+    assert a.text == "交通通信（-1.6%）", a.text
+    assert "居民消费价格" not in answer("西安2025年居民消费价格哪一类涨得最多", ctx).text  # the total row is no class

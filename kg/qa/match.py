@@ -1,6 +1,8 @@
 """How well a candidate value answers a question: indicator words, region, period, unit, target or outcome."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -155,17 +157,23 @@ def table_facets(cands: list[Candidate]) -> dict[str, dict[tuple, set[str]]]:
     return out
 
 
-def header_precision(q: Question, c: Candidate) -> float:
-    """Share of a cell's header words the question accounts for (cells only: a clause is always wordier)."""
-    if c.source != "cell" or not c.local:
+@lru_cache(maxsize=256)
+def _question_words(text: str, forms: tuple[str, ...]) -> str:
+    return canon(text) + "".join(forms)
+
+
+def header_precision(q: Question, c: Candidate, own: bool = False) -> float:
+    """Share of a cell's header words the question accounts for; own: of a clause's words before its value."""
+    if (c.source != "cell" and not own) or not c.local:
         return 1.0
-    qn = canon(q.text) + "".join(f for t in q.terms for f in t.forms)
-    informative = [i for i, ch in enumerate(c.local) if "\u4e00" <= ch <= "\u9fff"]
+    qn = _question_words(q.text, tuple(f for t in q.terms for f in t.forms))
+    local = c.local[:max(c.local.find(c.value), 0)] if own else c.local
+    informative = [i for i, ch in enumerate(local) if "\u4e00" <= ch <= "\u9fff"]
     if not informative:
         return 1.0
     covered = set()
-    for i in range(len(c.local) - 1):
-        if c.local[i:i + 2] in qn:
+    for i in range(len(local) - 1):
+        if local[i:i + 2] in qn:
             covered.update((i, i + 1))
     return sum(i in covered for i in informative) / len(informative)
 
@@ -182,6 +190,8 @@ def score(q: Question, c: Candidate, facets: dict[tuple, set[str]] | None = None
         s *= 1.15 if _TO_LEAD.search(c.lead) else 0.85 if _FROM_LEAD.search(c.lead) else 1.0
     if any(w in c.lead or w in c.tail for w in q.ask_words):
         s *= 1.1  # 达到多少 -> …、达到23562亿元: the question's own verb stands right before this value
+    if c.source == "text":  # ties go to the value whose own words the question accounts for (出口, not 进出口总值)
+        s *= 0.92 + 0.08 * header_precision(q, c, own=True)
     if c.source == "cell":
         s *= 0.7 + 0.3 * header_precision(q, c)
         s *= facet_factor(q, c, facets or {})

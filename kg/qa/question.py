@@ -232,8 +232,8 @@ def _items(t: str, gazetteer) -> list[str]:
         return []  # 2019年、2020年各发了多少: periods or regions, handled one by one elsewhere
     # 城镇和农村居民收入: the short side shares the longer side's head (城镇居民收入)
     last = parts[-1]
-    return [p + last[len(p.strip()):] if len(p.strip()) <= 3 < len(last) - len(p.strip()) + 1 and i < len(parts) - 1
-            else p for i, p in enumerate(parts)]
+    return [p + last[len(x):] if len(x) <= 3 < len(last) - len(x) + 1 and i < len(parts) - 1
+            else p for i, (p, x) in enumerate(zip(parts, labels))]
 
 
 def _parallel(a: str, b: str) -> bool:
