@@ -150,3 +150,19 @@ def test_definitions_and_lists_come_from_the_facts_found_at_ingestion(ctx):
 def test_a_follow_up_inside_a_question_is_its_own_ask(g):
     texts = [a.text for a in read_asks("柳州市2024年政府性基金收入多少？2022年呢？", g)]
     assert texts == ["柳州市2024年政府性基金收入多少", "柳州市2022年政府性基金收入多少"]
+
+
+def test_items_after_fenbie_take_its_predicate_and_a_future_verb_asks_a_target(g):
+    q = analyse("贵州今年城镇和农村居民收入分别要增长多少？", g)
+    assert [a.label for a in q.asks] == ["城镇居民收入", "农村居民收入"]
+    assert all(a.target and a.expect == "percent" for a in q.asks)  # 要增长: a growth target
+    assert analyse("到2030年浙江居民人均可支配收入要达到多少", g).target
+    assert not analyse("浙江去年居民人均可支配收入达到多少", g).target
+
+
+def test_two_names_joined_by_he_are_two_asks_unless_the_reports_write_them_as_one(ctx):
+    q = analyse("浙江去年城镇居民人均可支配收入和农村居民人均可支配收入", ctx.gazetteer)
+    assert [a.label for a in q.asks] == ["城镇居民人均可支配收入", "农村居民人均可支配收入"]
+    a = answer("浙江去年城镇居民人均可支配收入和农村居民人均可支配收入", ctx)
+    assert "4.6%" in a.text and "6.1%" in a.text, a.text
+    assert not analyse("辽宁和山西2024年GDP增速", ctx.gazetteer).asks  # places, not two indicators

@@ -68,7 +68,7 @@ _GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨|降|跌|同比|环比|变�
 _TO_ASKED = re.compile(r"[到至]了?(?:多少|几)")
 _TO_LEAD = re.compile(r"[到至]$")
 _FROM_LEAD = re.compile(r"(?:由|从)(?:最初的)?$")
-_SEVERAL_YEARS_ASKED = re.compile(r"五年|十[三四五]五|累计|年均|期间|以来")
+_SEVERAL_YEARS_ASKED = re.compile(r"五年|十[三四五]五|累计|年均|期间|以来|到(?:19|20)\d\d年")
 
 
 def period_factor(q: Question, c: Candidate) -> float:

@@ -195,17 +195,17 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
         q = replace(q, asks=(first, *(analyse(a, gazetteer, first) for a in asks[1:])))
     elif op is None and kind == "number" and (items := _items(t, gazetteer) or _joined(t, gazetteer)):
         # 外贸出口和实际使用外资分别是多少: one ask per indicator, each with the question's region and period
-        q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=_label(x, gazetteer))
-                                  for x in items))
+        q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=_label(n, gazetteer))
+                                  for x, n in items))
         if not _items(t, gazetteer):  # 常住人口和城镇化率: two names, unless the reports write it as one
-            q = replace(q, joined=canon(_label(items[0] + "和" + items[-1], gazetteer)) if len(items) == 2 else "")
+            q = replace(q, joined=canon(_label(items[0][1] + "和" + items[-1][1], gazetteer)))
     return q
 
 
 _JOINED = re.compile(r"([^，,？?；;：:]+?(?:和|与|及)[^，,？?；;：:和与及、]+?)(?:分别|各|是|为)*(?:多少|几)?[？?。]?$")
 
 
-def _joined(t: str, gazetteer) -> list[str]:
+def _joined(t: str, gazetteer) -> list[tuple[str, str]]:
     """年末常住人口和城镇化率 / 酒店经营收入和毛利率: two indicators joined without 分别, each a name of two
     characters or more (not places or years: 辽宁和山西, 2019年和2020年)."""
     m = _JOINED.search(t)
@@ -214,10 +214,10 @@ def _joined(t: str, gazetteer) -> list[str]:
     a, b = re.split(r"和|与|及", m.group(1), maxsplit=1)
     if len(_label(a, gazetteer)) < 2 or len(_label(b, gazetteer)) < 2:
         return []
-    return [a, b]
+    return [(a, a), (b, b)]
 
 
-def _items(t: str, gazetteer) -> list[str]:
+def _items(t: str, gazetteer) -> list[tuple[str, str]]:
     # A和B分别是多少; also A和B是多少 where both sides name an indicator of their own (当年末限额A和上年末限额B)
     m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)[^，,？?；;]{0,6}?(?:多少|几)", t)
     loose = m is None
@@ -232,8 +232,11 @@ def _items(t: str, gazetteer) -> list[str]:
         return []  # 2019年、2020年各发了多少: periods or regions, handled one by one elsewhere
     # 城镇和农村居民收入: the short side shares the longer side's head (城镇居民收入)
     last = parts[-1]
-    return [p + last[len(x):] if len(x) <= 3 < len(last) - len(x) + 1 and i < len(parts) - 1
-            else p for i, (p, x) in enumerate(zip(parts, labels))]
+    parts = [p + last[len(x):] if len(x) <= 3 < len(last) - len(x) + 1 and i < len(parts) - 1
+             else p for i, (p, x) in enumerate(zip(parts, labels))]
+    # …分别要增长多少: each item takes the predicate after 分别 (要增长: a growth target), not into its label
+    said = re.sub(r"^(?:分别|各自|各)|(?:是|为)?(?:多少|几)[^，,？?；;]*$", "", t[m.end(1):m.end()]) if not loose else ""
+    return [(p + said, p) for p in parts]
 
 
 def _parallel(a: str, b: str) -> bool:
@@ -260,9 +263,12 @@ def side_label(text: str, gazetteer) -> str:
     return t if len(t) <= 12 else ""
 
 
+_WILL = re.compile(r"(?:要|将|争取)(?:达到|突破|增长|实现|提高|提升|降到|降至|控制在|控制|超过|完成|新增|建成)")
+
+
 def is_target(t: str) -> bool:
-    """Asks for a target figure (增速目标, 拟安排); 没完成…目标 asks about outcomes, not the target."""
-    return mentions_target(t)
+    """Asks for a target figure (增速目标, 拟安排, 今年…要增长多少); 没完成…目标 asks about outcomes."""
+    return mentions_target(t) or bool(_WILL.search(t))
 
 
 def _count_noun(t: str) -> str | None:
