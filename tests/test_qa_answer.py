@@ -124,7 +124,7 @@ def test_figures_are_read_from_passages_when_none_were_stored(ctx):
     bare = make_context(ctx.searcher, list(ctx.documents.values()), list(ctx.chunks.values()), ctx.tables, [],
                         ctx.gazetteer)
     assert not bare.stored_figures
-    assert answer("辽宁2024年旅游收入是多少？", bare).text == "6325亿元"
+    assert answer("辽宁2024年旅游收入是多少？", bare).text == "6325亿元，增长25.9%"  # with the growth stated beside it
     assert answer("辽宁2024年固投增速比年初目标低多少个百分点？", bare).text.startswith("低4.7个百分点")
 
 
@@ -194,11 +194,13 @@ def test_generator_rewrites_only_when_the_numbers_survive(ctx):
     from dataclasses import replace
     from kg.qa.generate import rewrite
     ans = answer("辽宁2024年旅游收入是多少？", ctx)
-    assert rewrite(ans, _Echo("辽宁2024年旅游收入为6325亿元。")).text == "辽宁2024年旅游收入为6325亿元。"
+    said = "辽宁2024年旅游收入为6325亿元，增长25.9%。"
+    assert rewrite(ans, _Echo(said)).text == said
+    assert rewrite(ans, _Echo("辽宁2024年旅游收入为6325亿元。")).text == ans.text  # the growth was lost
     assert rewrite(ans, _Echo("约六千亿元")).text == ans.text
-    gen_ctx = replace(ctx, generator=_Echo("旅游收入6325亿元"), settings=QASettings(
+    gen_ctx = replace(ctx, generator=_Echo("旅游收入6325亿元，同比增长25.9%"), settings=QASettings(
         generate=True, generator_url="http://unused", generator_model="m"))
-    assert answer("辽宁2024年旅游收入是多少？", gen_ctx).text == "旅游收入6325亿元"
+    assert answer("辽宁2024年旅游收入是多少？", gen_ctx).text == "旅游收入6325亿元，同比增长25.9%"
 
 
 def test_bad_input_is_refused(ctx):
@@ -217,7 +219,7 @@ def test_cli_ask_single_and_batch(kb_dir, tmp_path, capsys):
     args = parser.parse_args(["ask", "--kb", str(kb_dir), "--no-dense", "辽宁2024年旅游收入是多少？"])
     assert args.func(args) == 0
     out = capsys.readouterr().out
-    assert out.startswith("6325亿元\n引用：") and "[1] 辽宁省金融运行报告（2025）" in out
+    assert out.startswith("6325亿元，增长25.9%\n引用：") and "[1] 辽宁省金融运行报告（2025）" in out
     qs = tmp_path / "q.jsonl"
     qs.write_text('{"id": "a", "question": "辽宁2024年旅游收入是多少？"}\n{"id": "b", "question": "表3：北京2024年社零目标"}\n',
                   encoding="utf-8")

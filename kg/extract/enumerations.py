@@ -1,5 +1,5 @@
 """Enumerations: `一是…二是…`, `（1）…（2）…`, `①…②…`, `——` lines after a `：` head, `X包括A、B和C`, `A、B、C等“三大工程”`,
-`三公经费（A、B、C）` and definitions whose body lists as many items as the term counts (“两新”：是指A和B), each
+`A、B、C“三本账”`, `三公经费（A、B、C）` and definitions whose body lists as many items as the term counts (“两新”：是指A和B), each
 attached to the term it enumerates, with the exact span of every item.
 
 Precision first: a list needs a term (a head clause ending in `：`, a quoted term, a number+noun such as 三大工程);
@@ -236,6 +236,28 @@ def _etcs(text: str) -> list[Found]:
     return out
 
 
+_QUOTED = re.compile(r"(?<=[\u4e00-\u9fff])“([^”]{2,12})”")
+
+
+def _quoted_counts(text: str) -> list[Found]:
+    """`算好财力、空间、环境“三本账”`, `电动汽车、锂电池、光伏产品“新三样”`: a list right before a quoted term
+    that counts it (without 等); the count must match the items."""
+    out = []
+    for m in _QUOTED.finditer(text):
+        if term_count(term_key(m.group(1))) is None:
+            continue
+        s = m.start()
+        while s > 0 and text[s - 1] not in "，,。；;：:\n\t（(":
+            s -= 1
+        items = split_items(text, s, m.start())
+        if not items or len(items) < 2:
+            continue
+        items[0] = _after_verb(text, *items[0])
+        if (f := _checked(text, m.span(1), items, "etc")) is not None:
+            out.append(f)
+    return out
+
+
 def _after_verb(text: str, s: int, e: int) -> tuple[int, int]:
     """成都有序推进保障性住房建设 -> 保障性住房建设, 在册亨 -> 册亨: what follows the last verb or a leading
     preposition, when something does."""
@@ -307,7 +329,7 @@ def find_enumerations(text: str, defs: list[Def] = ()) -> list[Found]:
     found += _marked(text, _ORDINAL, lambda m: number(m.group(1)), "ordinal", _PARA_END)
     found += _marked(text, _PAREN_NO, lambda m: int(m.group(1)), "numbered", _PARA_END)
     found += _marked(text, _CIRCLED, lambda m: ord(m.group()) - ord("①") + 1, "circled", _PARA_END)
-    found += _dashes(text) + _semicolons(text) + _includes(text) + _etcs(text) + _parens(text)
+    found += _dashes(text) + _semicolons(text) + _includes(text) + _etcs(text) + _quoted_counts(text) + _parens(text)
     seen: dict[int, Found] = {}
     for f in found:
         seen.setdefault(f.items[0][0], f)

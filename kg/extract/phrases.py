@@ -147,6 +147,8 @@ def enumerated_items(text: str, sa: int, qs: list[Quantity], periods: list[Perio
         in_head = [r for r in regs if cs <= r[0] and r[1] <= p]
         regions = [r[2] for r in in_head] if len(in_head) == n else [None] * n
         listed = _period_list(text, sa, p, periods)
+        if len(listed) != n:  # 贵州和天津分别于2月和3月发行325亿元和201亿元: the periods follow 分别
+            listed = _run([x for x in periods if p <= x.start and x.end <= qs[idx[0]].start], text) or listed
         if len(listed) == 1 and (m2 := re.fullmatch(r"(\d{4})-(\d{4})", listed[0].template)) \
                 and int(m2[2]) - int(m2[1]) + 1 == n:  # 2021~2024年…分别上升 0.8、3.6、5.3 和 6.1
             listed = [Period(listed[0].start, listed[0].end, str(y)) for y in range(int(m2[1]), int(m2[2]) + 1)]
@@ -179,7 +181,11 @@ def _value_run(text: str, p: int, qs: list[Quantity]) -> list[int]:
 
 def _period_list(text: str, sa: int, p: int, periods: list[Period]) -> list[Period]:
     """The last run of periods before p joined by 、和与及 (2022 年和 2023 年, 1 月与 10 月)."""
-    before = [x for x in periods if sa <= x.start and x.end <= p]
+    return _run([x for x in periods if sa <= x.start and x.end <= p], text)
+
+
+def _run(before: list[Period], text: str) -> list[Period]:
+    """The last run of these periods joined by 、和与及."""
     run: list[Period] = []
     for x in before:
         if run and re.fullmatch(r"\s*(?:[、和与及]|以及)\s*", text[run[-1].end:x.start]):
