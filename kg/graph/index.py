@@ -1,11 +1,8 @@
 """Keep the RDF store under <kb>/graph in step with the knowledge base (a build.Refresher)."""
 from __future__ import annotations
 
-from typing import Callable
-
 from kg.kb.store import KnowledgeBase
-
-Progress = Callable[[str, int, int], None]
+from kg.progress import Report as Progress
 
 
 class GraphIndex:

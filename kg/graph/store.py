@@ -256,7 +256,7 @@ class GraphStore:
 
 def sync(store: GraphStore, doc_ids: Iterable[str], generation: int,
          build: Callable[[str], tuple[Graph, Graph | None]], schema: Callable[[], Graph] | None = None,
-         force: bool = False, progress: Callable[[str, int, int], None] | None = None) -> tuple[list[str], list[str]]:
+         force: bool = False, progress: Callable[..., None] | None = None) -> tuple[list[str], list[str]]:
     """Bring the graph in step with the knowledge base: drop graphs of documents it no longer
     has, build those it lacks (all of them when force) with `build(doc_id) -> (document graph,
     catalogue graph)` (kg.graph.report_graphs), write the schema graph when it is missing (or
@@ -275,7 +275,7 @@ def sync(store: GraphStore, doc_ids: Iterable[str], generation: int,
     def built() -> Iterator[tuple[str, Graph, Graph | None]]:
         for i, d in enumerate(todo):
             if progress:
-                progress(d, i, len(todo))
+                progress("graph", i, len(todo), d)
             yield d, *build(d)
     if todo and store.is_empty():  # a first ingest: bulk-load
         store.load_fresh(built())
@@ -283,6 +283,8 @@ def sync(store: GraphStore, doc_ids: Iterable[str], generation: int,
         for d, graph, catalogue in built():
             store.replace_doc(d, graph, catalogue)
     store.set_generation(generation)
+    if progress and todo:
+        progress("graph", len(todo), len(todo))
     return todo, removed
 
 

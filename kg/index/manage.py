@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from kg.progress import Report
+
 from kg.errors import StoreError
 
 from kg.index.bm25 import Bm25Index
@@ -12,7 +14,7 @@ from kg.index.search import Searcher, SearchSettings
 from kg.kb.store import KnowledgeBase
 from kg.types import Chunk
 
-Progress = Callable[[str, int, int], None]
+Progress = Report
 
 
 def _load(load: Callable[[Path], object], path: Path, what: str):
@@ -90,7 +92,11 @@ class SearchIndexes:
 
     def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
         chunks = _once(kb.chunks)
+        if progress:
+            progress("index", 0, 1)
         self._bm25(kb, chunks, force)
+        if progress:
+            progress("index", 1, 1)
         self._dense(kb, chunks, progress, force)
         kb.update_manifest(search={"scheme": self.settings.scheme, "k1": self.settings.k1, "b": self.settings.b})
 
