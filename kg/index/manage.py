@@ -4,14 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from kg.progress import Report
-
 from kg.errors import StoreError
 
 from kg.index.bm25 import Bm25Index
 from kg.index.dense import DenseIndex, Embedder, VectorCache, embed_passages
 from kg.index.search import Searcher, SearchSettings
 from kg.kb.store import KnowledgeBase
+from kg.progress import Report
 from kg.types import Chunk
 
 Progress = Report
