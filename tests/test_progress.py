@@ -102,6 +102,8 @@ def test_the_cli_prints_plain_progress_lines_off_a_terminal(tmp_path, capsys):
     lines = err.splitlines()
     assert "\r" not in err and all(line.startswith("[") for line in lines)
     assert lines[0].startswith(f"[parse 1/2] {LIAONING} · step 1/3")
+    graphs = {line.split("] ")[1].split(" · ")[0] for line in lines if line.startswith("[graph") and " done " not in line}
+    assert graphs == {LIAONING, SHANXI}, "the graph stage names reports by file"
     assert lines[1].startswith(f"[parse 2/2] {SHANXI} · step 1/3 · ") and "files/s" in lines[1] and "left" in lines[1]
     ends = [line.split("]")[0] for line in lines if " done in " in line]
     assert ends == ["[parse 2/2", "[index 1/1", "[graph 2/2"], "each stage says when it is done, no embedding"

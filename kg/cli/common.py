@@ -102,8 +102,13 @@ def _plain_lines(stream):
 
 def _one_line(stream):
     """One line rewritten in place on a terminal; a finished stage keeps its line."""
+    import shutil
+
     def show(ev) -> None:
-        stream.write("\r\x1b[K" + describe(ev) + ("\n" if ev.finished else ""))
+        width = shutil.get_terminal_size().columns - 1  # a line that wraps could not be rewritten
+        line = describe(ev)
+        line = line if len(line) <= width else line[:max(width - 1, 10)] + "…"
+        stream.write("\r\x1b[K" + line + ("\n" if ev.finished else ""))
         stream.flush()
     return show
 
