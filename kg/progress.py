@@ -76,6 +76,8 @@ class Tracker:
     def __call__(self, stage: str, done: int, total: int, item: str = "") -> None:
         if stage not in self.stages:  # a stage the front end did not expect is shown, never an error
             self.stages = (*self.stages, stage)
+        total = max(total, 0)
+        done = min(max(done, 0), total)  # a miscount is shown clamped: progress never stops an ingest
         now = self.clock()
         st = self._current
         if st is None or st.name != stage:
@@ -84,7 +86,7 @@ class Tracker:
             st.anchor = (now, done)
         rate = self._rate(st, now, done)
         left = max(total - done, 0)
-        eta = None if rate is None else (0.0 if left == 0 else left / rate)
+        eta = 0.0 if left == 0 else None if rate is None else left / rate
         ev = Event(stage, self.stages.index(stage) + 1, len(self.stages), done, total, item, now - st.start,
                    eta, rate)
         if self.keep:

@@ -49,6 +49,8 @@ def test_stages_number_in_order_and_an_unexpected_one_is_shown_not_raised():
     assert events[1].fraction == pytest.approx(1 / 3) and events[2].fraction == pytest.approx(2.5 / 3)
     with pytest.raises(ValueError, match="out of range"):
         Event("parse", 1, 1, 3, 2)
+    t("graph", 3, 2)  # a miscount from a caller is clamped, never an error in the middle of an ingest
+    assert (events[-1].done, events[-1].total, events[-1].eta) == (2, 2, 0.0)
     assert format_seconds(42.4) == "42 s" and format_seconds(185) == "3 min 5 s" and format_seconds(3720) == "1 h 2 min"
 
 
