@@ -68,7 +68,7 @@ _UNITS = {"parse": "files", "index": "", "embed": "passages", "graph": "reports"
 
 
 def describe(ev) -> str:
-    """One progress line for a kg.progress.Event, always starting with "[": `[embed 128/601] 3/4 ·
+    """One progress line for a kg.progress.Event, always starting with "[": `[embed 128/601] · step 3/4 ·
     21.3 passages/s · ~22 s left`. A stage that names its unit (a file, a report) counts the one at hand."""
     from kg.progress import format_seconds
     if ev.finished:
