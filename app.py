@@ -16,12 +16,14 @@ from kg.browse import citation_for, entity_view, list_entities
 from kg.config import Settings
 from kg.errors import InputError, KgError, UsageError
 from kg.kb.store import KnowledgeBase
+from kg.progress import Tracker
 from kg.types import ENTITY_TYPES
 from kg.ui import actions
 from kg.ui import entities as ev
 from kg.ui import passage as pv
 from kg.ui import sparql as sv
 from kg.ui.i18n import LANGUAGES, label, language, translator, widget_css
+from kg.ui.progress import progress_text
 from kg.ui.understood import understand, understood_line
 
 ROOT = Path(__file__).resolve().parent
@@ -240,14 +242,18 @@ def documents_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
 
 
 def ingest_upload(kb: Path, upload, settings, lang: str) -> None:
+    from kg.service import ingest_stages
     T = translator(lang)
     bar = st.progress(0.0, text=T("doc.starting"))
+    st.session_state["ingest_steps"] = []  # the last lines shown, kept for the app tests
 
-    def progress(step: str, done: int, total: int) -> None:
-        what = T("doc.embedding") if step == "embedding" else step or T("doc.indexing")
-        bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{what} {done}/{total}")
+    def draw(ev) -> None:
+        text = progress_text(ev, T)
+        bar.progress(ev.fraction, text=text)
+        st.session_state["ingest_steps"] = [*st.session_state.get("ingest_steps", ()), text][-20:]
     try:
-        rep = actions.ingest_upload(kb, upload.name, upload.getvalue(), settings, progress)
+        rep = actions.ingest_upload(kb, upload.name, upload.getvalue(), settings,
+                                    Tracker(draw, ingest_stages(settings)))
     except KgError as err:
         bar.empty()
         if isinstance(err, InputError):  # the file was refused before anything was stored

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
 from kg.kb.build import Refresher, ingest_paths, remove_document
 from kg.config import Settings, make_embedder, model_name
 from kg.index.manage import SearchIndexes
 from kg.index.search import Filters, Hit, Searcher, SearchSettings
 from kg.kb.store import KnowledgeBase
+from kg.progress import STAGES, Report
 from kg.types import Document, IngestReport
 
-Progress = Callable[[str, int, int], None]
+Progress = Report
 
 
 def search_indexes(kb: KnowledgeBase, settings: Settings) -> SearchIndexes:
@@ -29,6 +30,11 @@ def ingest(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Settings,
            progress: Progress | None = None, replace: bool = False) -> IngestReport:
     """Ingest files and folders; a file named like a stored document with other content needs `replace`."""
     return ingest_paths(kb, paths, refreshers=refreshers(kb, settings), progress=progress, replace=replace)
+
+
+def ingest_stages(settings: Settings) -> tuple[str, ...]:
+    """The stages an ingest with these settings goes through, in order (kg.progress)."""
+    return STAGES if settings.dense else tuple(s for s in STAGES if s != "embed")
 
 
 def remove(kb: KnowledgeBase, ref: str, settings: Settings) -> Document:

@@ -208,6 +208,10 @@ def test_upload_then_remove_a_report(own_kb, monkeypatch):
     next(b for b in at.button if b.label == "导入").click().run()
     no_trouble(at)
     assert "jilin.txt：已导入" in at.success[0].value
+    steps = at.session_state["ingest_steps"]  # what the progress bar said, in order
+    assert steps[0] == "第 1/4 步 · 解析与抽取：1/1 个文件（jilin.txt）"
+    assert any(s.startswith("第 3/4 步 · 计算语义向量：") and s.endswith("段 · 正在加载模型…") for s in steps)
+    assert steps[-1].startswith("第 4/4 步 · 构建知识图谱：1/1 份报告 · 完成，用时 ") and steps[-1].endswith(" 秒")
     assert len(at.table[0].value) == 3
     (new,) = set(kb_state(own_kb)[0]) - set(before)
     at.selectbox(key="remove_pick").set_value(new).run()

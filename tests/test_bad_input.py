@@ -129,7 +129,7 @@ def test_size_limits_name_the_limit(kb, tmp_path, refused):
 def test_progress_is_shown_off_a_terminal(kb, tmp_path):
     before = snapshot(kb)
     _, out, err = run(["ingest", "--kb", kb, "--no-dense", ROOT / "data" / "corpus" / LIAONING])
-    assert f"[1/1] {LIAONING}" in err and "1 unchanged" in out
+    assert f"[parse 1/1] {LIAONING}" in err and "1 unchanged" in out
     assert snapshot(kb) == before
 
 

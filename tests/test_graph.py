@@ -370,6 +370,52 @@ def test_sync_follows_the_knowledge_base(tmp_path):
     gs.close()
 
 
+def _relabelled() -> dict[str, dict]:
+    """The sample with report B describing 辽宁 differently from A: the catalogue keeps the last description."""
+    a, b = sample()
+    b = dict(b, entities=[Entity("region-210000", "region", "辽宁", aliases=("辽",), code="210000"),
+                          *b["entities"][1:]])
+    return {a["doc"].id: a, b["doc"].id: b}
+
+
+def test_first_sync_bulk_loads_exactly_what_replacing_each_report_writes(tmp_path):
+    docs = _relabelled()
+    order = list(docs)
+    one_by_one = GraphStore.open(tmp_path / "a")
+    one_by_one.set_schema(schema_graph())
+    for d in order:
+        one_by_one.replace_doc(d, *report_graphs(**docs[d]))
+    bulk = GraphStore.open(tmp_path / "b")
+    assert bulk.is_empty()
+    sync(bulk, order, 3, lambda i: report_graphs(**docs[i]), schema=schema_graph)
+    assert not bulk.loading and bulk.generation == 3
+    assert sorted(bulk.nquads().splitlines()) == sorted(one_by_one.nquads().splitlines())
+    aliases = {r[0].value for r in bulk.query("SELECT ?a WHERE { entity:region-210000 skos:altLabel ?a }")}
+    assert aliases == {"辽"}, "the last report's description of a shared entity wins, as with replace_doc"
+    one_by_one.close()
+    bulk.close()
+
+
+def test_an_interrupted_bulk_load_is_thrown_away_and_redone(tmp_path):
+    docs = _relabelled()
+    order = list(docs)
+    gs = GraphStore.open(tmp_path / "graph")
+
+    def dies_after_the_first():
+        yield order[0], *report_graphs(**docs[order[0]])
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        gs.load_fresh(dies_after_the_first())
+    assert gs.loading and gs.doc_ids() == [order[0]]
+    built, _ = sync(gs, order, 4, lambda i: report_graphs(**docs[i]), schema=schema_graph)
+    assert built == order and not gs.loading and gs.generation == 4
+    fresh = GraphStore.open(tmp_path / "fresh")
+    sync(fresh, order, 4, lambda i: report_graphs(**docs[i]), schema=schema_graph)
+    assert sorted(gs.nquads().splitlines()) == sorted(fresh.nquads().splitlines())
+    gs.close()
+    fresh.close()
+
+
 def test_dataset_copy_keeps_named_graphs(store):
     ds = store.dataset()
     assert isinstance(ds, Dataset)

@@ -64,43 +64,63 @@ def open_kb(args: argparse.Namespace, create: bool = False, repair: bool = False
     return KnowledgeBase.open(args.kb, create=create, repair=repair)
 
 
-def _plain_progress():
-    """Progress as plain lines on stderr (logs, pipes): each file, and embedding in tenths."""
+_UNITS = {"parse": "files", "index": "", "embed": "passages", "graph": "reports"}
+
+
+def describe(ev) -> str:
+    """One progress line for a kg.progress.Event, always starting with "[": `[embed 128/601] · step 3/4 ·
+    21.3 passages/s · ~22 s left`. A stage that names its unit (a file, a report) counts the one at hand."""
+    from kg.progress import format_seconds
+    if ev.finished:
+        return f"[{ev.stage} {ev.done}/{ev.total}] done in {format_seconds(ev.elapsed)}"
+    at = ev.done + 1 if ev.item else ev.done
+    parts = [f"[{ev.stage} {at}/{ev.total}]" + (f" {ev.item}" if ev.item else ""), f"step {ev.number}/{ev.stages}"]
+    if ev.stage == "embed" and ev.done == 0:
+        parts.append("loading the model")
+    if ev.rate is not None and _UNITS.get(ev.stage):
+        parts.append(f"{ev.rate:.1f} {_UNITS[ev.stage]}/s")
+    if ev.eta is not None:
+        parts.append(f"~{format_seconds(ev.eta)} left")
+    return " · ".join(parts)
+
+
+def _plain_lines(stream):
+    """Plain lines (logs, pipes): each file and report, embedding in tenths, and each stage's end."""
     shown: dict[str, int] = {}
 
-    def update(label: str, done: int, total: int) -> None:
-        if label == "embedding":
-            step = 10 * done // max(total, 1)
-            if shown.get(label) == step:
+    def show(ev) -> None:
+        if ev.stage == "embed" and not ev.finished:
+            step = 10 * ev.done // max(ev.total, 1)
+            if shown.get(ev.stage) == step:
                 return
-            shown[label] = step
-            print(f"embedding {done}/{total}", file=sys.stderr, flush=True)
-        elif label:
-            print(f"[{done + 1}/{total}] {label}", file=sys.stderr, flush=True)
-    return update
+            shown[ev.stage] = step
+        elif ev.stage == "index" and not ev.finished:
+            return
+        print(describe(ev), file=stream, flush=True)
+    return show
 
 
-def progress():
-    """A tqdm bar per stage on a terminal, plain lines otherwise (CI logs, pipes), so a long run
-    is never silent."""
-    if not sys.stderr.isatty():
-        return _plain_progress()
-    from tqdm import tqdm
-    bars: dict[str, object] = {}
+def _one_line(stream):
+    """One line rewritten in place on a terminal; a finished stage keeps its line."""
+    import shutil
 
-    def update(label: str, done: int, total: int) -> None:
-        stage = "embedding" if label == "embedding" else "ingest"
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, leave=False, file=sys.stderr)
-        bar.total, bar.n = total, done
-        if stage == "ingest":
-            bar.set_postfix_str(label[-30:], refresh=False)
-        bar.refresh()
-        if done >= total:
-            bar.close()
-            bars.pop(stage, None)
-    return update
+    def show(ev) -> None:
+        width = shutil.get_terminal_size().columns - 1  # a line that wraps could not be rewritten
+        line = describe(ev)
+        line = line if len(line) <= width else line[:max(width - 1, 10)] + "…"
+        stream.write("\r\x1b[K" + line + ("\n" if ev.finished else ""))
+        stream.flush()
+    return show
+
+
+def progress(stages: tuple[str, ...] | None = None, stream=None):
+    """A kg.progress.Tracker showing each stage of an ingest, its counts and the time it has left:
+    one updating line on a terminal, plain lines otherwise (CI logs, pipes), so a long run is never
+    silent. `stages`: the stages the run goes through (service.ingest_stages), all by default."""
+    from kg.progress import STAGES, Tracker
+    stream = stream or sys.stderr
+    sink = _one_line(stream) if stream.isatty() else _plain_lines(stream)
+    return Tracker(sink, stages or STAGES)
 
 
 def print_json(obj: object) -> None:

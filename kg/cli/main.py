@@ -31,11 +31,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from kg import service
     with open_kb(args, create=True, repair=args.reindex) as kb:
         _library_log(kb.root / "ingest.log")
+        stages = service.ingest_stages(settings(args))
         if args.reindex:
-            service.reindex(kb, settings(args), progress())
+            service.reindex(kb, settings(args), progress(tuple(s for s in stages if s != "parse")))
             print(f"rebuilt the indexes of {len(kb.doc_ids())} documents in {args.kb}")
             return 0
-        rep = service.ingest(kb, args.paths or [DEFAULT_CORPUS], settings(args), progress(), replace=args.replace)
+        rep = service.ingest(kb, args.paths or [DEFAULT_CORPUS], settings(args), progress(stages),
+                             replace=args.replace)
         for path, reason in rep.errors:
             print(f"error: {path}: {reason}", file=sys.stderr)
         for note in rep.warnings:

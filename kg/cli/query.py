@@ -26,7 +26,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.questions:
         check_text_file(args.questions, "--questions")
     with open_kb(args) as kb:
-        searcher = service.open_searcher(kb, settings(args), progress())
+        searcher = service.open_searcher(kb, settings(args), progress(("embed",)))
         doc = kb.resolve(args.doc) if args.doc else None
         if args.questions:
             for q in load_questions(args.questions):
@@ -68,7 +68,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                          "--synthetic to score questions generated from the knowledge base")
     questions = load_questions(check_text_file(args.retrieval, "--retrieval"))
     with open_kb(args) as kb:
-        searcher = service.open_searcher(kb, settings(args), progress())
+        searcher = service.open_searcher(kb, settings(args), progress(("embed",)))
     chunks = list(searcher.chunks.values())
     rankers = {
         "fused": lambda q: [h.chunk.id for h in searcher.search(q, 20)],

@@ -1,11 +1,10 @@
 """Keep the RDF store under <kb>/graph in step with the knowledge base (a build.Refresher)."""
 from __future__ import annotations
 
-from typing import Callable
+from pathlib import Path
 
 from kg.kb.store import KnowledgeBase
-
-Progress = Callable[[str, int, int], None]
+from kg.progress import Report as Progress
 
 
 class GraphIndex:
@@ -24,6 +23,12 @@ class GraphIndex:
             return report_graphs(kb.document(doc_id), kb.chunks(doc_id), f.entities, f.mentions, f.figures,
                                  f.relations, f.definitions, f.enumerations)
 
+        named = None
+        if progress:  # reports by file name, which says more than a document id
+            names = {d.id: Path(d.source).name for d in kb.documents()}
+
+            def named(stage: str, done: int, total: int, item: str = "") -> None:
+                progress(stage, done, total, names.get(item, item))
         try:
             store = GraphStore.open(kb.root / "graph")
         except StoreDamaged:
@@ -34,7 +39,7 @@ class GraphIndex:
             store = GraphStore.open(kb.root / "graph")
         with store:
             if force or store.generation != kb.generation:
-                sync(store, kb.doc_ids(), kb.generation, build, schema=schema_graph, force=force, progress=progress)
+                sync(store, kb.doc_ids(), kb.generation, build, schema=schema_graph, force=force, progress=named)
 
 
 def open_graph(kb: KnowledgeBase):

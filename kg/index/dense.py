@@ -47,7 +47,7 @@ class VectorCache:
 
 
 def embed_passages(chunks: Sequence[Chunk], embedder: Embedder, cache: VectorCache, batch: int = 64,
-                   progress: Callable[[str, int, int], None] | None = None) -> np.ndarray:
+                   progress: Callable[..., None] | None = None) -> np.ndarray:
     """Vectors for the chunks' search texts, embedding only what the cache lacks.
 
     Texts go to the model shortest first, so each batch pads to a similar length.
@@ -56,6 +56,8 @@ def embed_passages(chunks: Sequence[Chunk], embedder: Embedder, cache: VectorCac
     have = cache.get(embedder.name, sorted(set(keys)))
     todo = sorted({k: c.search_text for k, c in zip(keys, chunks) if k not in have}.items(),
                   key=lambda kv: (len(kv[1]), kv[0]))
+    if progress and todo:  # before the first batch, which also loads the model
+        progress("embed", 0, len(todo))
     for i in range(0, len(todo), batch):
         part = todo[i:i + batch]
         vecs = embedder.embed([t for _, t in part], "passage")
@@ -63,7 +65,7 @@ def embed_passages(chunks: Sequence[Chunk], embedder: Embedder, cache: VectorCac
         cache.put(embedder.name, new)
         have.update(new)
         if progress:
-            progress("embedding", min(i + batch, len(todo)), len(todo))
+            progress("embed", min(i + batch, len(todo)), len(todo))
     if not chunks:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.stack([have[k] for k in keys]).astype(np.float32)

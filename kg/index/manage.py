@@ -10,9 +10,10 @@ from kg.index.bm25 import Bm25Index
 from kg.index.dense import DenseIndex, Embedder, VectorCache, embed_passages
 from kg.index.search import Searcher, SearchSettings
 from kg.kb.store import KnowledgeBase
+from kg.progress import Report
 from kg.types import Chunk
 
-Progress = Callable[[str, int, int], None]
+Progress = Report
 
 
 def _load(load: Callable[[Path], object], path: Path, what: str):
@@ -90,7 +91,11 @@ class SearchIndexes:
 
     def refresh(self, kb: KnowledgeBase, progress: Progress | None = None, force: bool = False) -> None:
         chunks = _once(kb.chunks)
+        if progress:
+            progress("index", 0, 1)
         self._bm25(kb, chunks, force)
+        if progress:
+            progress("index", 1, 1)
         self._dense(kb, chunks, progress, force)
         kb.update_manifest(search={"scheme": self.settings.scheme, "k1": self.settings.k1, "b": self.settings.b})
 

@@ -5,7 +5,7 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Iterable, Protocol
 
 from ingest.chunk import ChunkSettings, chunk_document
 from ingest.document import build_document
@@ -13,6 +13,7 @@ from ingest.read import SUPPORTED_SUFFIXES, check_regular_file, iter_sources
 from ingest.tables import find_tables
 from kg.errors import InputError, StoreLocked
 from kg.kb.store import KnowledgeBase
+from kg.progress import Report
 from kg.types import Chunk, Document, Facts, IngestReport, Table
 
 INGEST_VERSION = 7  # bump when cleaning, tables, chunking or the stored facts change, so old bases are rebuilt
@@ -26,8 +27,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 class Refresher(Protocol):
     """A derived index (BM25, vectors, graph) that follows the knowledge base."""
 
-    def refresh(self, kb: KnowledgeBase, progress: Callable[[str, int, int], None] | None = None,
-                force: bool = False) -> None: ...
+    def refresh(self, kb: KnowledgeBase, progress: Report | None = None, force: bool = False) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ def _expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, st
 
 def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: ChunkSettings = ChunkSettings(),
                  refreshers: Iterable[Refresher] = (),
-                 progress: Callable[[str, int, int], None] | None = None, replace: bool = False) -> IngestReport:
+                 progress: Report | None = None, replace: bool = False) -> IngestReport:
     """Ingest files and folders. A bad file is reported and skipped; each good one is
     committed on its own, so an interruption never loses what was already ingested. A file
     whose name is taken by a document with other content is refused unless `replace`."""
@@ -94,7 +94,7 @@ def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Chunk
     rebuild = kb.manifest().get("ingest_version") not in (None, INGEST_VERSION)
     for i, path in enumerate(files):
         if progress:
-            progress(path.name, i, len(files))
+            progress("parse", i, len(files), path.name)
         try:
             check_regular_file(path)  # before hashing: reading a device or a pipe never ends
             old_hash, new_hash = kb.source_hash(path.name), _sha256(path)
@@ -116,7 +116,7 @@ def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Chunk
         if old:
             replaced.append(old)
     if progress:
-        progress("", len(files), len(files))
+        progress("parse", len(files), len(files))
     kb.update_manifest(ingest_version=INGEST_VERSION,
                        chunking={"size": settings.size, "overlap": settings.overlap, "table_size": settings.table_size})
     for r in refreshers:

@@ -39,7 +39,7 @@ def kb_exists(kb: Path) -> bool:
 
 
 def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
-                  progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
+                  progress: Callable[..., None] | None = None) -> IngestReport:
     """Save an uploaded report in a temporary folder under the knowledge base, ingest it, delete the folder.
 
     A file that cannot be ingested raises InputError and leaves the knowledge base as it was."""
