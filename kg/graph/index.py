@@ -59,7 +59,7 @@ class GraphIndex:
         from kg.graph.store import FORMAT, sync
         with RemoteGraphStore.open(remote) as store:
             meta = store.meta()
-            if not force and store.is_current(kb.generation):
+            if not force and store.is_current(kb.generation, meta):
                 return
             if force or meta.get("kb") != remote.kb_id or meta.get("format") != FORMAT:
                 store.clear()

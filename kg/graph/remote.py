@@ -114,7 +114,11 @@ class RemoteGraphStore:
 
     def _select(self, text: str, dataset: bool = True) -> list[tuple]:
         import pyoxigraph as ox
-        ctype, body = self._query(text, dataset)
+        try:
+            ctype, body = self._query(text, dataset)
+        except HttpStatus as e:
+            raise StoreError(f"{e}: is {self.remote.url} a SPARQL 1.1 server? (give its query service with "
+                             "--graph-store-query)") from None
         fmt = _RESULTS.get(ctype)
         if fmt is None:
             raise StoreError(f"{self.remote.query_url} answered a query with {ctype}, not SPARQL results: "
@@ -149,9 +153,10 @@ class RemoteGraphStore:
     def generation(self) -> int:
         return int(self.meta().get("generation", -1))
 
-    def is_current(self, generation: int) -> bool:
-        """Whether the server holds this knowledge base (its id), in this format, at this generation."""
-        m = self.meta()
+    def is_current(self, generation: int, meta: dict | None = None) -> bool:
+        """Whether the server holds this knowledge base (its id), in this format, at this generation
+        (by `meta` when the marker was just read)."""
+        m = self.meta() if meta is None else meta
         return m.get("format") == FORMAT and m.get("kb") == self.remote.kb_id and m.get("generation") == generation
 
     def set_generation(self, generation: int) -> None:
