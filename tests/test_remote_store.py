@@ -230,3 +230,18 @@ def test_an_unreachable_server_is_one_line_and_loses_nothing(kbs, tmp_path, caps
     assert main(["docs", "--kb", str(kb), "--json"]) == 0
     assert capsys.readouterr().out.count("\n") == docs_before + 1  # the new report is kept
     assert main(["ask", "--kb", str(kb), "--no-dense", "--json", QUESTION]) == 0  # answering needs no graph
+
+
+def test_credentials_come_from_the_environment_only(listener, monkeypatch, tmp_path, capsys):
+    import base64
+    port, hits = listener  # answers nothing: records what was sent, then hangs up
+    kb = tmp_path / "kb"
+    assert main(["ingest", "--kb", str(kb), "--graph-store", f"http://reader:s3cret@127.0.0.1:{port}"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "POLICYKG_GRAPH_STORE_AUTH" in err[0] and not hits
+    monkeypatch.setenv("POLICYKG_GRAPH_STORE_AUTH", "reader:s3cret")
+    assert main(["ingest", "--kb", str(kb), "--graph-store", f"http://127.0.0.1:{port}"]) == 1
+    assert "unreachable" in capsys.readouterr().err
+    token = base64.b64encode(b"reader:s3cret")
+    assert hits and b"Authorization: Basic " + token in hits[0] and b"POST /query" in hits[0]
+    assert b"s3cret" not in (kb / "manifest.json").read_bytes()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kg.errors import UsageError
 
-ENV = "POLICYKG_GRAPH_STORE"  # and ENV_QUERY, ENV_UPDATE, ENV_DATA for the per-service URLs
+ENV = "POLICYKG_GRAPH_STORE"  # and ENV_QUERY, ENV_UPDATE, ENV_DATA for the per-service URLs, ENV_AUTH
 EMBEDDED = "embedded"
 KEY = "graph_store"  # the manifest field
 
@@ -49,7 +49,18 @@ def _check_url(url: str, option: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"{option} {url!r} is not an http(s) URL: give e.g. http://localhost:7878 (an Oxigraph "
                          f"server) or http://localhost:3030/ds (Fuseki), or {EMBEDDED} for the on-disk store")
+    if parts.username or parts.password:
+        raise UsageError(f"{option}: leave the user name and password out of the URL (the knowledge base would "
+                         f"store them); set {ENV}_AUTH=user:password in the environment instead")
     return url
+
+
+def auth_header() -> str | None:
+    """HTTP Basic credentials from $POLICYKG_GRAPH_STORE_AUTH (user:password), read on every request
+    and never written to the knowledge base."""
+    import base64
+    cred = os.environ.get(ENV + "_AUTH")
+    return "Basic " + base64.b64encode(cred.encode("utf-8")).decode("ascii") if cred else None
 
 
 def remote_of(manifest: dict) -> Remote | None:
