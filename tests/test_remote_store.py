@@ -3,6 +3,7 @@ on a free port for this module. The bundled corpus is ingested into a knowledge 
 the server, and a copy of that knowledge base switched to the embedded store is the reference: the two
 must hold the same quads in every named graph and answer the same queries, before and after a report is
 replaced and another removed (the same commands run on both)."""
+import io
 import json
 import shutil
 import socket
@@ -153,7 +154,6 @@ def test_the_http_endpoint_and_the_export_read_the_server(kbs):
     dumps = []
     for kb in kbs:
         with _open(kb) as store:
-            import io
             buf = io.BytesIO()
             export(store, "nq", buf)
             dumps.append(sorted(buf.getvalue().decode("utf-8").splitlines()))
@@ -174,8 +174,8 @@ def test_replacing_and_removing_a_report_touch_exactly_its_graph(kbs, tmp_path, 
     remote, embedded = kbs
     before = per_graph(remote)
     changed = tmp_path / LIAONING
-    changed.write_text((CORPUS / LIAONING).read_text(encoding="utf-8") + "\n\n附记：本报告由测试追加一段。\n",
-                       encoding="utf-8")
+    text = (CORPUS / LIAONING).read_text(encoding="utf-8")
+    changed.write_text(text + "\n\n附记：本报告由测试追加一段。\n", encoding="utf-8")
     for kb in kbs:
         assert main(["ingest", "--kb", str(kb), "--no-dense", "--replace", str(changed)]) == 0
     after = per_graph(remote)

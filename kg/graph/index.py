@@ -1,4 +1,5 @@
-"""Keep the RDF store (under <kb>/graph, or on a SPARQL 1.1 server) in step with the knowledge base (a build.Refresher)."""
+"""Keep the RDF store (under <kb>/graph, or on a SPARQL 1.1 server) in step with the knowledge base
+(a build.Refresher)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -64,7 +65,7 @@ class GraphIndex:
             if force or meta.get("kb") != remote.kb_id or meta.get("format") != FORMAT:
                 store.clear()
                 force = True
-            store.set_generation(-1)  # stale while syncing, whatever stops it (and a wrong --graph-store-data fails here)
+            store.set_generation(-1)  # stale while syncing, whatever stops it; a wrong --graph-store-data fails here
             sync(store, kb.doc_ids(), kb.generation, build, schema=schema, force=force, progress=progress)
 
 
