@@ -5,7 +5,7 @@ remembered in the knowledge base's manifest.json, so every later command reads f
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kg.errors import UsageError
@@ -26,6 +26,12 @@ class Remote:
     update: str = ""
     data: str = ""
     kb_id: str = ""
+    auth: str = field(default="", repr=False)  # user:password, from the environment, never stored
+
+    @property
+    def auth_header(self) -> str | None:
+        import base64
+        return "Basic " + base64.b64encode(self.auth.encode("utf-8")).decode("ascii") if self.auth else None
 
     @property
     def query_url(self) -> str:
@@ -55,20 +61,15 @@ def _check_url(url: str, option: str) -> str:
     return url
 
 
-def auth_header() -> str | None:
-    """HTTP Basic credentials from $POLICYKG_GRAPH_STORE_AUTH (user:password), read on every request
-    and never written to the knowledge base."""
-    import base64
-    cred = os.environ.get(ENV + "_AUTH")
-    return "Basic " + base64.b64encode(cred.encode("utf-8")).decode("ascii") if cred else None
-
 
 def remote_of(manifest: dict) -> Remote | None:
-    """The server a knowledge base's manifest names; None for the embedded store."""
+    """The server a knowledge base's manifest names (None for the embedded store), with the
+    credentials of $POLICYKG_GRAPH_STORE_AUTH (user:password), which no file keeps."""
     cfg = manifest.get(KEY)
     if not isinstance(cfg, dict) or not cfg.get("url"):
         return None
-    return Remote(**{k: str(v) for k, v in cfg.items() if k in Remote.__dataclass_fields__})
+    fields = {k: str(v) for k, v in cfg.items() if k in Remote.__dataclass_fields__ and k != "auth"}
+    return Remote(**fields, auth=os.environ.get(ENV + "_AUTH", ""))
 
 
 def location(kb) -> Remote | Path:
@@ -109,7 +110,7 @@ def configure(kb, url: str | None = None, query: str | None = None, update: str 
         return current
     import uuid
     from kg.graph.remote import RemoteGraphStore
-    remote = Remote(base, **services, kb_id=uuid.uuid4().hex)
+    remote = Remote(base, **services, kb_id=uuid.uuid4().hex, auth=os.environ.get(ENV + "_AUTH", ""))
     RemoteGraphStore(remote, read_only=True).meta()  # reachable, and answering SPARQL
-    kb.update_manifest(**{KEY: {k: v for k, v in asdict(remote).items() if v}})
+    kb.update_manifest(**{KEY: {k: v for k, v in asdict(remote).items() if v and k != "auth"}})
     return remote

@@ -21,7 +21,7 @@ from typing import Iterator
 from rdflib import Graph
 
 from kg.errors import GraphStoreUnreachable, StoreError
-from kg.graph.config import Remote, auth_header
+from kg.graph.config import Remote
 from kg.graph.store import FORMAT, remove_update, replace_update, schema_update
 from kg.graph.vocab import CATALOGUE_GRAPH, GRAPH, PREFIXES, SCHEMA_GRAPH, graph_uri
 
@@ -89,8 +89,8 @@ class RemoteGraphStore:
     # -- HTTP -----------------------------------------------------------------
     def _http(self, url: str, body: bytes | None = None, ctype: str | None = None, accept: str | None = None,
               method: str | None = None, timeout: float = QUERY_TIMEOUT) -> tuple[str, bytes]:
-        headers = {k: v for k, v in (("Content-Type", ctype), ("Accept", accept), ("Authorization", auth_header()))
-                   if v}
+        headers = {k: v for k, v in (("Content-Type", ctype), ("Accept", accept),
+                                     ("Authorization", self.remote.auth_header)) if v}
         req = urllib.request.Request(url, data=body, headers=headers, method=method)
         try:
             with _opener(url).open(req, timeout=timeout) as r:
