@@ -238,6 +238,36 @@ def test_an_unreachable_server_is_one_line_and_loses_nothing(kbs, tmp_path, caps
     assert main(["ask", "--kb", str(kb), "--no-dense", "--json", QUESTION]) == 0  # answering needs no graph
 
 
+def test_a_sync_under_way_is_left_to_its_writer(kbs, tmp_path, monkeypatch, capsys):
+    """Another process's claim on the server (generation -1, a token, a time) works like the embedded
+    store's writer lock: readers read what is there, writers leave it with a note, and a claim left
+    by a writer that died lapses."""
+    import kg.graph.remote as remote_mod
+    from kg.graph.config import remote_of
+    from kg.kb.store import KnowledgeBase
+    remote, embedded = kbs
+    with KnowledgeBase.open(remote) as k:
+        cfg, generation = remote_of(k.manifest()), k.generation
+    store = remote_mod.RemoteGraphStore.open(cfg)
+    store.set_generation(-1, "another-writer")
+    assert _sparql(remote, capsys, QUERIES[2]) == _sparql(embedded, capsys, QUERIES[2])
+    assert store.meta()["claim"] == "another-writer"  # the reader left it alone
+
+    copy = tmp_path / "copy"  # the same knowledge base, one report more
+    shutil.copytree(remote, copy)
+    extra = tmp_path / "extra.txt"
+    extra.write_text((CORPUS / LIAONING).read_text(encoding="utf-8")[:3000] + "\n（节选）\n", encoding="utf-8")
+    assert main(["ingest", "--kb", str(copy), "--no-dense", str(extra)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "another process" in notes[0]
+    assert store.doc_ids() == _doc_ids(remote) and store.meta()["claim"] == "another-writer"
+
+    monkeypatch.setattr(remote_mod, "LEASE", 0.0)  # as if its writer had been silent for the whole lease
+    assert _sparql(remote, capsys, QUERIES[2]) == _sparql(embedded, capsys, QUERIES[2])
+    meta = store.meta()
+    assert meta["generation"] == generation and "claim" not in meta
+
+
 def test_credentials_come_from_the_environment_only(listener, monkeypatch, tmp_path, capsys):
     import base64
     port, hits = listener  # answers nothing: records what was sent, then hangs up

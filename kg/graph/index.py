@@ -56,17 +56,29 @@ class GraphIndex:
         """The server's marker says which knowledge base, format and generation its graphs reflect:
         another knowledge base's or format's graphs (or --reindex) are dropped and rebuilt whole, an
         older generation is brought up to date like the embedded store."""
+        import uuid
+        from kg.errors import StoreLocked
         from kg.graph.remote import RemoteGraphStore
         from kg.graph.store import FORMAT, sync
         with RemoteGraphStore.open(remote) as store:
             meta = store.meta()
             if not force and store.is_current(kb.generation, meta):
                 return
+            busy = store.claimed(meta)
+            if busy is not None:  # what the embedded store's writer lock says, as far as a server allows
+                raise StoreLocked(f"graph store {remote.url} is being brought up to date by another process "
+                                  f"(for {busy:.0f} s)")
+            claim = uuid.uuid4().hex
+            store.set_generation(-1, claim)  # stale while syncing; a wrong --graph-store-data fails here, early
             if force or meta.get("kb") != remote.kb_id or meta.get("format") != FORMAT:
                 store.clear()
                 force = True
-            store.set_generation(-1)  # stale while syncing, whatever stops it; a wrong --graph-store-data fails here
-            sync(store, kb.doc_ids(), kb.generation, build, schema=schema, force=force, progress=progress)
+
+            def renew(doc_id: str, i: int, n: int) -> None:
+                store.set_generation(-1, claim)
+                if progress:
+                    progress(doc_id, i, n)
+            sync(store, kb.doc_ids(), kb.generation, build, schema=schema, force=force, progress=renew)
 
 
 def open_graph(kb: KnowledgeBase):

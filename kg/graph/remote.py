@@ -13,6 +13,7 @@ HTTP is the standard library's urllib: no new dependency.
 from __future__ import annotations
 
 import http.client
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,6 +36,7 @@ _ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9
           "text/turtle;q=0.7"
 QUERY_TIMEOUT = 300.0
 UPDATE_TIMEOUT = 900.0  # one report's graph is a few MB of N-Triples
+LEASE = 600.0  # seconds a sync's claim on the server holds without news from its writer (it renews it per report)
 
 
 class HttpStatus(StoreError):
@@ -156,19 +158,31 @@ class RemoteGraphStore:
     def generation(self) -> int:
         return int(self.meta().get("generation", -1))
 
+    def claimed(self, meta: dict) -> float | None:
+        """Seconds since another writer's sync claimed the server, while its claim holds; else None."""
+        try:
+            age = time.time() - float(meta.get("since", "nan"))
+        except ValueError:
+            return None
+        return age if meta.get("generation") == -1 and meta.get("claim") and 0 <= age < LEASE else None
+
     def is_current(self, generation: int, meta: dict | None = None) -> bool:
         """Whether the server holds this knowledge base (its id), in this format, at this generation
         (by `meta` when the marker was just read)."""
         m = self.meta() if meta is None else meta
         return m.get("format") == FORMAT and m.get("kb") == self.remote.kb_id and m.get("generation") == generation
 
-    def set_generation(self, generation: int) -> None:
-        """PUT the marker graph (Graph Store Protocol): replaced whole, never half-written."""
+    def set_generation(self, generation: int, claim: str = "") -> None:
+        """PUT the marker graph (Graph Store Protocol): replaced whole, never half-written. A writer
+        syncing sets generation -1 with its `claim` (a token) and the time: other writers then leave
+        the server to it until the claim is LEASE seconds old (kg.graph.index)."""
         if self.read_only:
             raise StoreError(f"graph store {self.root} is open read-only")
         nt = (f'<{META_GRAPH}> <{_M}format> "{FORMAT}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
               f'<{META_GRAPH}> <{_M}generation> "{generation}"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
               f'<{META_GRAPH}> <{_M}kb> "{self.remote.kb_id}" .\n')
+        if claim:
+            nt += f'<{META_GRAPH}> <{_M}claim> "{claim}" .\n<{META_GRAPH}> <{_M}since> "{time.time():.3f}" .\n'
         url = self._graph_url(META_GRAPH)
         try:
             self._http(url, nt.encode("utf-8"), "application/n-triples", method="PUT")
