@@ -110,7 +110,7 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
         return Response(r.body, status_code=r.status, media_type=r.content_type)
 
     def _run(query: str | None, request: Request, fmt: str | None) -> Response:
-        return _reply(sparql_answer(session.graph_dir(), query, request.headers.get("accept"), fmt, limits))
+        return _reply(sparql_answer(session.graph_location(), query, request.headers.get("accept"), fmt, limits))
 
     @app.get("/sparql", summary="SPARQL 1.1 Protocol query (read-only): JSON, XML, CSV or TSV results; Turtle, "
              "N-Triples or RDF/XML for CONSTRUCT and DESCRIBE, chosen by Accept")

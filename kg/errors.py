@@ -32,3 +32,7 @@ class UsageError(KgError):
 
 class ModelError(KgError):
     """An embedding model that cannot be loaded or does not match the index."""
+
+
+class GraphStoreUnreachable(StoreError):
+    """The SPARQL server holding the graph does not answer; the knowledge base's own files are intact."""

@@ -139,3 +139,11 @@ class Session:
         with self.lock:
             open_graph(self.kb).close()
         return self.kb.root / "graph"
+
+    def graph_location(self):
+        """Where SPARQL queries go: the graph store directory, or the kg.graph.config.Remote server,
+        brought up to date when no writer holds it."""
+        from kg.graph.config import location
+        self.graph_dir()
+        with self.lock:
+            return location(self.kb)

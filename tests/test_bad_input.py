@@ -309,7 +309,7 @@ def _flip(path: Path, at: int, n: int = 64) -> None:
     (lambda kb: (kb / "bm25" / "meta.json").write_text("garbage", encoding="utf-8"), ["search", "辽宁"],
      "BM25 index"),
     (lambda kb: next((kb / "bm25" / "bm25s").glob("vocab*")).unlink(), ["search", "辽宁"], "BM25 index"),
-    (lambda kb: next((kb / "graph" / "oxigraph").glob("*.sst")).unlink(),
+    (lambda kb: max((kb / "graph" / "oxigraph").glob("*.sst"), key=lambda p: p.stat().st_size).unlink(),
      ["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"], "graph store"),
 ])
 def test_damaged_indexes_name_the_rebuild_and_it_works(kb, tmp_path, damage, command, expect):

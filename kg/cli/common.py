@@ -54,6 +54,18 @@ def add_model_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--no-dense", action="store_true", help="BM25 only: load no embedding model")
 
 
+def add_graph_store_options(sp: argparse.ArgumentParser) -> None:
+    g = sp.add_argument_group("graph store", "where the RDF graph is kept; the knowledge base remembers it for "
+                              "every later command (default: embedded, an on-disk Oxigraph store in the kb)")
+    g.add_argument("--graph-store", metavar="URL", help="a SPARQL 1.1 server's base URL (e.g. http://localhost:7878 "
+                   "for `oxigraph serve`, http://localhost:3030/ds for Fuseki), or `embedded`; default "
+                   "$POLICYKG_GRAPH_STORE, else what the knowledge base uses")
+    g.add_argument("--graph-store-query", metavar="URL", help="its SPARQL query service (default URL/query)")
+    g.add_argument("--graph-store-update", metavar="URL", help="its SPARQL update service (default URL/update)")
+    g.add_argument("--graph-store-data", metavar="URL", help="its Graph Store Protocol service (default URL/store; "
+                   "Fuseki: URL/data)")
+
+
 def settings(args: argparse.Namespace):
     from kg.config import Settings
     return Settings(kb=Path(args.kb), model=getattr(args, "model", None), dense=not getattr(args, "no_dense", False))

@@ -9,7 +9,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from kg.cli import ask as cli_ask, graph as cli_graph, query as cli_query, terms as cli_terms
-from kg.cli.common import DEFAULT_CORPUS, add_command, add_model_options, open_kb, print_json, progress, settings
+from kg.cli.common import (DEFAULT_CORPUS, add_command, add_graph_store_options, add_model_options, open_kb,
+                           print_json, progress, settings)
 from kg.errors import KgError
 
 
@@ -29,8 +30,10 @@ def _library_log(path) -> None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Ingest files and folders, then bring the search indexes up to date."""
     from kg import service
+    from kg.graph.config import configure
     with open_kb(args, create=True, repair=args.reindex) as kb:
         _library_log(kb.root / "ingest.log")
+        configure(kb, args.graph_store, args.graph_store_query, args.graph_store_update, args.graph_store_data)
         stages = service.ingest_stages(settings(args))
         if args.reindex:
             service.reindex(kb, settings(args), progress(tuple(s for s in stages if s != "parse")))
@@ -110,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--replace", action="store_true", help="let a file replace a stored document of the same "
                     "name with other content (without it, that file is refused)")
     add_model_options(sp)
+    add_graph_store_options(sp)
     sp = add_command(sub, "docs", "list the ingested documents", "kg docs --json", cmd_docs)
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
     sp = add_command(sub, "remove", "remove a document and everything derived from it",

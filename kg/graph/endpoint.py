@@ -12,7 +12,7 @@ import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.errors import KgError, UsageError
+from kg.errors import GraphStoreUnreachable, KgError, UsageError
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -60,22 +60,25 @@ class _Capped:
         pass
 
 
-def _child(conn, graph_dir: str, text: str, form: str, media_type: str, limits: Limits) -> None:
-    """Runs in the child process: open the store read-only, run, send (ok, payload)."""
+def _child(conn, graph_dir, text: str, form: str, media_type: str, limits: Limits) -> None:
+    """Runs in the child process: open the store (a directory or a kg.graph.config.Remote) read-only,
+    run, send (ok, payload)."""
     import resource
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     except (ValueError, OSError):
         pass
     from kg.graph.sparql import Checked, execute
-    from kg.graph.store import GraphStore
+    from kg.graph.index import open_store
     try:
         sink = _Capped(limits.max_reply)
-        with GraphStore.open(graph_dir, read_only=True) as store:
+        with open_store(graph_dir, read_only=True) as store:
             execute(store, Checked(text, form), media_type, sink)
         conn.send_bytes(b"ok" + b"".join(sink.parts))
     except MemoryError:
         conn.send_bytes(b"nm")
+    except GraphStoreUnreachable as e:
+        conn.send_bytes(b"gw" + str(e).encode("utf-8"))
     except (KgError, OSError) as e:  # execute turns the sink's OSError into a UsageError naming it
         conn.send_bytes(b"nm" if "reply too large" in str(e) else b"er" + str(e).encode("utf-8"))
     except Exception as e:  # noqa: BLE001 - the parent answers 500 with the one-line reason
@@ -91,15 +94,20 @@ def _context():
     global _CTX
     if _CTX is None:
         _CTX = multiprocessing.get_context("forkserver")
-        _CTX.set_forkserver_preload(["kg.graph.endpoint", "kg.graph.sparql", "kg.graph.store", "pyoxigraph"])
+        _CTX.set_forkserver_preload(["kg.graph.endpoint", "kg.graph.sparql", "kg.graph.store", "kg.graph.index",
+                                     "pyoxigraph"])
     return _CTX
 
 
-def run_limited(graph_dir: Path, text: str, form: str, media_type: str, limits: Limits = Limits()) -> Reply:
+def _where(graph_dir):
+    return str(graph_dir) if isinstance(graph_dir, (str, Path)) else graph_dir
+
+
+def run_limited(graph_dir, text: str, form: str, media_type: str, limits: Limits = Limits()) -> Reply:
     """Run a checked query in a child process; 503 when it runs out of time, 413 out of room."""
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_child, args=(child, str(graph_dir), text, form, media_type, limits), daemon=True)
+    p = ctx.Process(target=_child, args=(child, _where(graph_dir), text, form, media_type, limits), daemon=True)
     p.start()
     child.close()
     try:
@@ -121,10 +129,10 @@ def run_limited(graph_dir: Path, text: str, form: str, media_type: str, limits: 
     if tag == b"nm":
         return _text(413, f"result larger than {limits.max_reply >> 20} MB or than the memory a query may use: "
                           "add a LIMIT")
-    return _text(400 if tag == b"er" else 500, payload.decode("utf-8"))
+    return _text({b"er": 400, b"gw": 502}.get(tag, 500), payload.decode("utf-8"))
 
 
-def answer(graph_dir: Path, query: str | None, accept: str | None = None, fmt: str | None = None,
+def answer(graph_dir, query: str | None, accept: str | None = None, fmt: str | None = None,
            limits: Limits = Limits()) -> Reply:
     """One SPARQL Protocol query: 400 for a missing or bad query, 403 for an update or SERVICE,
     406 when no accepted format fits the query form, else the result in the negotiated format."""
@@ -142,7 +150,7 @@ def answer(graph_dir: Path, query: str | None, accept: str | None = None, fmt: s
         offered = GRAPH_TYPES if checked.form in ("construct", "describe") else RESULT_TYPES
         return _text(406, f"cannot give a {checked.form.upper()} result as {fmt or accept}: "
                           f"ask for one of {', '.join(offered)}")
-    return run_limited(Path(graph_dir), checked.text, checked.form, media, limits)
+    return run_limited(_where(graph_dir), checked.text, checked.form, media, limits)
 
 
 def refuse_update() -> Reply:

@@ -40,6 +40,30 @@ def _nt(graph: Graph) -> str:
         raise StoreError(f"cannot store the graph: {' '.join(str(e).split())}") from e
 
 
+def replace_update(doc_id: str, graph: Graph, catalogue: Graph | None = None) -> str:
+    """The one SPARQL update that swaps in a document's named graph and replaces the catalogue
+    descriptions of the subjects `catalogue` describes (the embedded and the remote store run it)."""
+    name = str(graph_uri(doc_id))
+    parts = [f"DROP SILENT GRAPH <{name}>"]
+    data = f"GRAPH <{name}> {{\n{_nt(graph)}}}"
+    if catalogue is not None and len(catalogue):
+        subjects = " ".join(sorted({s.n3() for s in catalogue.subjects()}))
+        parts.append(f"DELETE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {subjects} }} "
+                     f"GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }}")
+        data += f"\nGRAPH <{CATALOGUE_GRAPH}> {{\n{_nt(catalogue)}}}"
+    parts.append(f"INSERT DATA {{ {data} }}")
+    return " ;\n".join(parts)
+
+
+def remove_update(doc_id: str) -> str:
+    """Drop a document's named graph and the catalogue descriptions nothing refers to any more."""
+    return f"DROP SILENT GRAPH <{graph_uri(doc_id)}> ;\n{_GC}"
+
+
+def schema_update(graph: Graph) -> str:
+    return f"DROP SILENT GRAPH <{SCHEMA_GRAPH}> ;\nINSERT DATA {{ GRAPH <{SCHEMA_GRAPH}> {{\n{_nt(graph)}}} }}"
+
+
 def read_meta(root: Path) -> dict:
     """meta.json of a graph directory ({} when there is none), readable without opening the store."""
     p = Path(root) / META
@@ -193,32 +217,27 @@ class GraphStore:
         periods: each subject's old description is replaced, so the last report written wins).
         One SPARQL update, which Oxigraph applies as one transaction: a crash leaves the old
         version or the new one, never half of either. Returns the document's triple count."""
-        name = str(graph_uri(doc_id))
-        parts = [f"DROP SILENT GRAPH <{name}>"]
-        data = f"GRAPH <{name}> {{\n{_nt(graph)}}}"
-        if catalogue is not None and len(catalogue):
-            subjects = " ".join(sorted({s.n3() for s in catalogue.subjects()}))
-            parts.append(f"DELETE {{ GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ VALUES ?s {{ {subjects} }} "
-                         f"GRAPH <{CATALOGUE_GRAPH}> {{ ?s ?p ?o }} }}")
-            data += f"\nGRAPH <{CATALOGUE_GRAPH}> {{\n{_nt(catalogue)}}}"
-        parts.append(f"INSERT DATA {{ {data} }}")
-        self._update(" ;\n".join(parts), name)
+        self._update(replace_update(doc_id, graph, catalogue), str(graph_uri(doc_id)))
         return len(graph)
 
     def remove_doc(self, doc_id: str) -> bool:
         """Drop a document's named graph, and the catalogue descriptions no report refers to any
         more (one transaction). False when the document was not there."""
-        import pyoxigraph as ox
         name = str(graph_uri(doc_id))
-        if not self._writable().contains_named_graph(ox.NamedNode(name)):
+        self._writable()
+        if not self.has_graph(name):
             return False
-        self._update(f"DROP SILENT GRAPH <{name}> ;\n{_GC}", name)
+        self._update(remove_update(doc_id), name)
         return True
 
     def set_schema(self, graph: Graph) -> None:
         """Replace the shared schema graph (vocabulary, concept scheme, DSD)."""
-        self._update(f"DROP SILENT GRAPH <{SCHEMA_GRAPH}> ;\nINSERT DATA {{ GRAPH <{SCHEMA_GRAPH}> {{\n"
-                     f"{_nt(graph)}}} }}", str(SCHEMA_GRAPH))
+        self._update(schema_update(graph), str(SCHEMA_GRAPH))
+
+    def has_graph(self, name: str) -> bool:
+        """Whether the named graph `name` (an IRI) holds anything."""
+        import pyoxigraph as ox
+        return self.ox.contains_named_graph(ox.NamedNode(str(name)))
 
     def _update(self, update: str, name: str) -> None:
         store = self._writable()
@@ -269,7 +288,7 @@ def sync(store: GraphStore, doc_ids: Iterable[str], generation: int,
     for d in removed:
         store.remove_doc(d)
     todo = [d for d in wanted if force or d not in have]
-    if schema is not None and (force or not _has_schema(store)):
+    if schema is not None and (force or not store.has_graph(str(SCHEMA_GRAPH))):
         store.set_schema(schema())
 
     def built() -> Iterator[tuple[str, Graph, Graph | None]]:
@@ -287,7 +306,3 @@ def sync(store: GraphStore, doc_ids: Iterable[str], generation: int,
         progress("graph", len(todo), len(todo))
     return todo, removed
 
-
-def _has_schema(store: GraphStore) -> bool:
-    import pyoxigraph as ox
-    return store.ox.contains_named_graph(ox.NamedNode(str(SCHEMA_GRAPH)))
