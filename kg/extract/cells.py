@@ -25,7 +25,7 @@ _SIGN_LABEL = re.compile(r"^[（(]\s*[+\-−]\s*[)）]$")  # 图表 39's (+)/(-)
 _MEASURE_ONLY = re.compile(r"^(?:绝对值|同比累计增长率|同比增长率|同比增长|同比|增速|增长率|累计|自年初累计|目标|实际|"
                            r"当年|全年)(?:[（(][^（）()]*[)）])?$")
 # Header words that say what kind of figure a column holds.
-_TARGET = re.compile(r"目标|预期|计划(?!发行|单列)")
+_TARGET = re.compile(r"目标|预期(?!寿命)|计划(?!发行|单列)")
 _YOY = re.compile(r"同比|增长率|增速|增幅|比上年")
 _SHARE = re.compile(r"占比|比重|占.{0,12}比|份额")
 _CHANGE = re.compile(r"比上月|比年初|增加|减少|增量|净增")

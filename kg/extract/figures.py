@@ -128,7 +128,39 @@ def _sentence(text: str, sa: int, sb: int, regions: RegionFinder, ctx: Context, 
             indicator=indicator, period=period, region=region, measure=measure,
             direction=direction_of(text, mcs, q), period_inferred=period_inferred, region_inferred=region_inferred))
         prev_end = q.unit_end
-    return out, lead
+    return _from_to_years(text, out, periods), lead
+
+
+_TO_LINK = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,4}?(?:提升|提高|增加|增长|上升|扩大|下降|降低|减少|缩小|回落))?(?:到|至)\s*")
+_YEAR_RANGE = re.compile(r"^((?:19|20)\d\d)-((?:19|20)\d\d)$")
+
+
+def _from_to_years(text: str, figs: list[Figure], periods: list[Period]) -> list[Figure]:
+    """2020年到2025年，比重从17.9%提升到35.5%: the value after 从 is the first year's, the one after 到 the last
+    year's, when the range is written with both years (a plan's name, 十四五, does not say the base year)."""
+    for k in range(len(figs) - 1):
+        a, b = figs[k], figs[k + 1]
+        m = _YEAR_RANGE.match(a.period)
+        if not m or b.period != a.period or "从" not in text[max(0, a.start - 4):a.start]:
+            continue
+        if not _TO_LINK.fullmatch(text, _unit_end(text, a), b.start):
+            continue
+        written = next((p for p in periods if p.template == a.period and p.end <= a.start), None)
+        if written is None or len(re.findall(r"(?:19|20)\d\d", text[written.start:written.end])) < 2:
+            continue
+        figs[k] = replace(a, period=m.group(1), period_inferred=False)
+        figs[k + 1] = replace(b, period=m.group(2), period_inferred=False)
+    return figs
+
+
+def _unit_end(text: str, f: Figure) -> int:
+    i = f.end
+    for ch in f.unit:
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        if i < len(text) and text[i] == ch:
+            i += 1
+    return i
 
 
 def _heading_period(sections: tuple[Section, ...], pos: int) -> Period | None:

@@ -28,7 +28,7 @@ def answer(question: str, ctx: QAContext) -> Answer:
         raise ValueError("empty question: give the question text")
     q = ground(analyse(question, ctx.gazetteer), ctx)
     asks = [ground(a, ctx) for a in read_asks(question, ctx.gazetteer)] if q.op is None else []
-    if len(asks) > 1 and (any(a.kind != "number" or a.op for a in asks) or len(q.asks) != len(asks)):
+    if len(asks) > 1 and (any(a.kind != "number" or a.op for a in asks) or len(q.asks) < len(asks)):
         return _compound(q, asks, ctx)  # the one-question reading would answer only part of it
     ans, ranked, chunks = _route(q, ctx)
     if ans is None and len(asks) > 1:

@@ -192,7 +192,12 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     asks = _asks(t)
     if len(asks) > 1 and op is None and kind == "number":
         first = analyse(asks[0], gazetteer, q, _inherit_terms=False)
-        q = replace(q, asks=(first, *(analyse(a, gazetteer, first) for a in asks[1:])))
+        out = [first]
+        for a in asks[1:]:  # …余额多少？一般债务和专项债务各多少？: an ask that lists items is one ask per item
+            items = _items(a, gazetteer)
+            out += [replace(analyse(x, gazetteer, first, _inherit_terms=False), label=_label(n, gazetteer))
+                    for x, n in items] or [analyse(a, gazetteer, first)]
+        q = replace(q, asks=tuple(out))
     elif op is None and kind == "number" and (items := _items(t, gazetteer) or _joined(t, gazetteer)):
         # 外贸出口和实际使用外资分别是多少: one ask per indicator, each with the question's region and period
         q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=_label(n, gazetteer))

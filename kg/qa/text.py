@@ -30,7 +30,7 @@ def canon(s: str) -> str:
     return s
 
 
-_TARGET = re.compile(r"目标|预期|计划(?!发行|单列)|拟|力争|建议")
+_TARGET = re.compile(r"目标|预期(?!寿命)|计划(?!发行|单列)|拟|力争|建议")
 _ACHIEVED = re.compile(r"(?:完成|实现|达成|达到)[^，,。？?；;]{0,20}?(?:目标|预期|计划)")
 
 

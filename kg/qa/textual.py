@@ -92,6 +92,30 @@ def _defines(q: Question, text: str) -> bool:
     return False
 
 
+_GLOSS = re.compile(r"[”\"]?(?:主要|通常|一般|则|也|就|都|实际上|本质上)?(?:是指|指的是|就是|是|指|即|意味着|反映|体现|表示|"
+                    r"在于|为|[：:（(]|，即|，是指)")
+_MEANING_ASKED = re.compile(r"什么意思|啥意思|怎么理解|指什么|指的是什么|是指什么|含义|定义|什么是|什么叫|何谓"
+                            r"|(?:反映|体现|表示|意味着|代表)的?是什么|区别是什么|口径是什么|是什么[？?]?$")
+
+
+def _defines_subject(q: Question, text: str) -> bool:
+    """For a question about what a term means: the sentence says what it is, the longest tail of the term it
+    writes followed by 是/指/即/为/反映/在于/：/（, or written after 即/称为/简称; not a sentence that only
+    mentions it (研究建立地方债续发行机制)."""
+    from kg.qa.defined import subject
+    if not _MEANING_ASKED.search(q.text):
+        return True  # 是什么项目 / 是什么文件 asks for a thing, not a meaning
+    term = re.sub(r"(?:主要|通常|一般)?(?:反映|体现|表示|意味着|代表)$", "", canon(subject(q.text)))
+    if len(term) < 2:
+        return True
+    for k in range(len(term), min(3, len(term)) - 1, -1):
+        hits = list(re.finditer(re.escape(term[-k:]), text))
+        if hits:
+            return any(_GLOSS.match(text, m.end()) or re.search(r"(?:即|称为|简称|叫做|统称)[“\"]?$", text[:m.start()])
+                       for m in hits)
+    return False
+
+
 def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """Clause spans of a sentence, cut at ，；： outside brackets and quotes."""
     out, start, depth = [], s, 0
@@ -181,6 +205,13 @@ def text_answer(q: Question, ctx: QAContext) -> tuple[Answer | None, float, list
         return None, ranked[0][0] if ranked else 0.0, chunks
     score, s = ranked[0]
     entry = _glossary(ctx, q, s) if q.kind == "definition" else None
+    if q.kind == "definition" and entry is None:
+        # X是什么意思: a sentence that defines X (X是…, X指…, X（…）, 即X), not one that only mentions it
+        # (研究建立地方债续发行机制); within reach of the best, else nothing the reports say defines it
+        defining = [(sc, x) for sc, x in ranked[:12] if sc >= 0.6 * score and _defines_subject(q, x.text)]
+        if not defining:
+            return None, score, chunks
+        score, s = defining[0]
     if entry is not None:  # 3.“自审自发”：…: a glossary entry's whole body is the definition
         (a, b), (s_start, s_end) = entry, entry
         text = tidy(ctx.documents[s.doc_id].text[a:b])
