@@ -84,6 +84,15 @@ def test_etc_list_named_by_a_counted_term_loses_its_leading_verb():
     assert enums("突破芯片、机床、医疗装备等“卡脖子”技术。") == [], "a quoted term that counts nothing"
 
 
+def test_a_list_right_before_a_quoted_counted_term_without_deng():
+    assert enums("统筹发展和安全，算好财力、空间、环境“三本账”，切实防止分解谬误。") == [
+        ("三本账", ["算好财力", "空间", "环境"], "etc")]
+    assert enums("推动外贸优结构，电动汽车、锂电池、光伏产品“新三样”出口增长近30%。") == [
+        ("新三样", ["电动汽车", "锂电池", "光伏产品"], "etc")]
+    assert enums("坚持还债，通过“四个一批”和化债奖补拿出206亿元。") == [], "a mention, no list"
+    assert enums("推进芯片、机床“三大工程”。") == [], "two items announced as three"
+
+
 def test_ordinals_need_a_head_and_the_announced_count():
     text = "稳楼市重在解决两个失衡：一是商品房和保障房供需结构性失衡；二是资产缩水与债务刚性之间的失衡。"
     assert enums(text) == [("稳楼市重在解决两个失衡", ["商品房和保障房供需结构性失衡", "资产缩水与债务刚性之间的失衡"], "ordinal")]

@@ -85,6 +85,15 @@ def test_from_to_gets_both_periods(gz):
     assert f["290.6"].region is None  # a national report names no region
 
 
+def test_from_a_to_b_over_a_written_year_range_dates_each_end(gz):
+    f = figs(gz, "2020年到2025年，工业投资占固定资产投资比重从17.9%提升到35.5%。", region=None)
+    assert (f["17.9"].period, f["35.5"].period) == ("2020", "2025")
+    g = figs(gz, "“十四五”时期，全省经济总量从1.8万亿元增长到2.5万亿元。", region=None)
+    assert g["1.8"].period == g["2.5"].period == "2021-2025"  # a plan's name does not say the base year
+    h = figs(gz, "人均预期寿命从2020年的75.2岁提升至2025年的76.8岁左右。", region=None)
+    assert (h["75.2"].unit, h["75.2"].period, h["76.8"].period) == ("岁", "2020", "2025")
+
+
 def test_fenbie_maps_values_to_items(gz):
     f = figs(gz, "实体经济债务全年同比增长 8.0%，其中居民和企业部门债务分别同比增长 3.4%和 7.0%，处于历史较低水平。")
     assert (f["3.4"].indicator, f["3.4"].measure) == ("居民部门债务", "yoy")
@@ -99,6 +108,8 @@ def test_fenbie_maps_values_to_listed_periods_and_regions(gz):
     assert f["1.84"].indicator == "实际发行/计划发行比例" and f["1.84"].unit == ""
     g = figs(gz, "深圳市政府和广东省政府分别在香港和澳门发行离岸债券50亿元和22亿元。", region=None)
     assert (g["50"].region, g["22"].region) == ("region-440300", "region-440000")
+    k = figs(gz, "2024年，贵州省和天津市已分别披露于2月和3月发行325亿元和201亿元特殊再融资债。", region=None)
+    assert (k["325"].period, k["201"].period) == ("2024-02", "2024-03")  # the periods follow 分别
     h = figs(gz, "全年来看，宏观杠杆率共上升 10.1 个百分点，四个季度分别上升 6.6、0.7、2.4和 0.4个百分点。", region=None)
     assert [h[v].period for v in ("6.6", "0.7", "2.4", "0.4")] == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
     assert h["0.7"].indicator == "宏观杠杆率" and h["0.7"].unit == "个百分点"

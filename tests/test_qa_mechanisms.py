@@ -166,3 +166,17 @@ def test_two_names_joined_by_he_are_two_asks_unless_the_reports_write_them_as_on
     a = answer("浙江去年城镇居民人均可支配收入和农村居民人均可支配收入", ctx)
     assert "4.6%" in a.text and "6.1%" in a.text, a.text
     assert not analyse("辽宁和山西2024年GDP增速", ctx.gazetteer).asks  # places, not two indicators
+
+
+def test_which_of_two_indicators_grew_faster_with_the_margin(ctx):
+    q = analyse("浙江去年城镇居民和农村居民收入哪个涨得快，快多少", ctx.gazetteer)
+    assert q.op == "max" and q.axis == "indicator" and [o.split("\t")[0] for o in q.candidates] == [
+        "城镇居民收入", "农村居民收入"]
+    a = answer("浙江去年城镇居民和农村居民收入哪个涨得快，快多少", ctx)
+    assert a.text == "农村居民收入（6.1%，城镇居民收入4.6%），相差1.5个百分点", a.text
+
+
+def test_a_meaning_is_answered_by_a_sentence_that_says_it_not_one_that_mentions_it(ctx):
+    a = answer("新时代“六地”是什么意思", ctx)
+    assert not a.abstained and a.text.startswith("国家重大战略支撑地"), a.text
+    assert answer("明示企业贷款综合融资成本试点是什么意思", ctx).abstained  # the report only says where it runs

@@ -8,10 +8,11 @@ from kg.qa.candidates import Candidate
 from kg.qa.cite import cite_candidate, unique
 from kg.qa.context import QAContext
 from kg.qa.gather import candidates, table_labels
+from kg.qa.ground import ground
 from kg.qa.lookup import shown
 from kg.qa.match import Scored, rank
 from kg.qa.periods import label as period_label, parse
-from kg.qa.question import Question, side_label
+from kg.qa.question import Question, analyse, side_label
 from kg.types import Answer
 
 _PERCENTISH = ("%", "‰", "")
@@ -49,7 +50,7 @@ def _answer(ctx: QAContext, q: Question, text: str, used: list[Candidate], score
 def extreme(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], list]:
     """哪个最高 / 谁更高: among the named options, or along a table row (months) or column (provinces)."""
     base = _base(q)
-    extra = tuple(f"{q.text} {o}" for o in q.candidates if not o[:1].isdigit())
+    extra = tuple(f"{q.text} {o.split(chr(9))[0]}" for o in q.candidates if not o[:1].isdigit())
     pool, chunks = candidates(ctx, base, extra)
     labels = table_labels(ctx)
     ranked = rank(base, pool, labels)
@@ -57,11 +58,19 @@ def extreme(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], l
     if q.candidates:
         options = []
         for o in q.candidates:
-            oq = replace(base, regions=(o,)) if q.axis == "region" else replace(base, periods=(o,), within=False)
+            if q.axis == "indicator":  # 城镇居民收入 / 农村居民收入: each option read as its own question
+                o, text = o.split("\t", 1)
+                oq = _base(ground(analyse(text, ctx.gazetteer), ctx))
+                more, _ = candidates(ctx, oq)
+                pool = pool + more
+            elif q.axis == "region":
+                oq = replace(base, regions=(o,))
+            else:
+                oq = replace(base, periods=(o,), within=False)
             r = [s for s in rank(oq, pool, labels) if s.score >= floor and s.candidate.number is not None]
             if not r:
                 return None, ranked, chunks
-            options.append((o if q.axis == "region" else period_label(o), r))
+            options.append((o if q.axis in ("region", "indicator") else period_label(o), r))
         # compare like with like: every option in the unit of the best-supported one (亿元 with 亿元, not 35%)
         unit = max((r[0] for _, r in options), key=lambda s: s.score).candidate.unit
         picks = []

@@ -35,10 +35,17 @@ def term_score(terms: tuple[Term, ...], c: Candidate) -> float:
     if not total:
         return 0.0
     got = 0.0
+    # what the extractor found the value measures (出口 for …出口3492.62亿元，增长25.8%: the clause says only 增长)
+    said = _indicator(c)
     for t in terms:
-        got += t.weight * max(term_match(t, c.local), 0.9 * term_match(t, c.clause),
+        got += t.weight * max(term_match(t, c.local), 0.9 * term_match(t, c.clause), 0.95 * term_match(t, said),
                               0.75 * term_match(t, c.sentence), 0.45 * term_match(t, c.around))
     return got / total
+
+
+def _indicator(c: Candidate) -> str:
+    f = c.figure
+    return canon(f.indicator) if c.source == "text" and f is not None and f.indicator else ""
 
 
 def concept_factor(terms: tuple[Term, ...], c: Candidate) -> float:

@@ -23,7 +23,7 @@ _COMPARE = re.compile(r"(?:哪个|哪一个|哪家|哪年|哪一年|哪个月|�
                       r"[^，,？?]{0,24}?(最|更|较|比较)(高|低|多|少|大|小|快|慢|强|弱)"
                       r"|(最|更)(高|低|多|少|大|小|快|慢)的?是(?:哪|谁)"
                       # 辽宁和山西哪个高 / 谁上升得多: a choice between named options without 更
-                      r"|(?:哪个|哪一个|谁)[^，,？?]{0,8}?(?:得|的)?(高|低|多|少|大|小|快|慢)(?:一些|些|一点)?(?=[？?，,。！!]|$)")
+                      r"|(?:哪个|哪一个|谁)[^，,？?]{0,8}?(?:得|的)?(高|低|多|少|大|小|快|慢)(?:一些|些|一点)?(?=[？?，,。！!\s]|$)")
 _DIFF = re.compile(r"差多少|相差|差距|差了多少|差几|(低|高|多|少|快|慢)了?(多少|几)")
 _LIST = re.compile(r"哪几|哪些|有哪|包括什么|哪(?!一个)([一两二三四五六七八九十\d]+)(?:[个项家省类种条方面市]|(?=[\u4e00-\u9fff]))")
 _DEFINE = re.compile(r"是什么|指什么|什么是|是指|含义|定义|什么意思|何谓|指的是")
@@ -41,7 +41,7 @@ _EXPECT = (
     ("count", re.compile(r"几个|多少个|几家|多少家|多少人|几项|多少项|几省|多少省|多少户")),
     ("ratio", re.compile(r"比例|比率|倍数|系数|多少倍|几倍")),
     ("percent", re.compile(r"的多少[？?]?$|占|比重|占比|增速|增长率|增幅|同比|(?<![贷利])率|%|百分之|增长(?!了?多少[亿万元个家])|"
-                           r"[上下]涨|回落|下降多少")),
+                           r"[上下]涨|回落|下降多少|[涨增降跌]得(?:快|慢|多|少)")),
     ("money", re.compile(r"金额|规模|余额|收入|支出|[成行交易总限资]额|融资|补贴|利息|额度|资金|发了多少|发行多少"
                          r"|(?:发放|投放|新增|发行|发)了?多少(?:亿元?|万亿元?)?(?:贷款|债券?|资金)")),
 )
@@ -186,7 +186,7 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     if _inherit is not None:
         return q
     if op in ("max", "min"):
-        q = replace(q, **_comparison(q, t))
+        q = replace(q, **_comparison(q, t, gazetteer))
     elif op == "diff":
         q = replace(q, sides=_sides(t, q, gazetteer))
     asks = _asks(t)
@@ -281,7 +281,7 @@ def _count_noun(t: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _comparison(q: Question, t: str) -> dict:
+def _comparison(q: Question, t: str, gazetteer) -> dict:
     months = [p for p in q.periods if re.fullmatch(r"(?:\d{4}|\{y\})-\d\d", p)]
     years = [p for p in q.periods if re.fullmatch(r"\d{4}", p)]
     if len(q.regions) >= 2:
@@ -290,6 +290,8 @@ def _comparison(q: Question, t: str) -> dict:
         return {"axis": "month", "candidates": tuple(months), "periods": tuple(p for p in q.periods if p not in months)}
     if len(years) >= 2:
         return {"axis": "year", "candidates": tuple(years), "periods": tuple(p for p in q.periods if p not in years)}
+    if options := _indicator_options(t, gazetteer):  # 城镇居民和农村居民收入哪个涨得快: two indicators
+        return {"axis": "indicator", "candidates": options}
     if re.search(r"哪个?月", t):
         return {"axis": "month", "within": True}
     if re.search(r"哪个?季度", t):
@@ -301,6 +303,26 @@ def _comparison(q: Question, t: str) -> dict:
     if _CHILD_AXIS.search(t) and len(q.regions) == 1:  # 广西哪个地级市: the places within the one named
         return {"axis": "region", "within_region": q.regions[0], "regions": ()}
     return {"axis": "region"}
+
+
+_OPTIONS = re.compile(r"([^，,？?；;：:]+?(?:和|与|、)[^，,？?；;：:]+?)(?:两者|二者|两项|这两个|两个)?(?:中|里|之中)?(?:哪个|哪一个|谁)")
+
+
+def _indicator_options(t: str, gazetteer) -> tuple[str, ...]:
+    """A和B哪个高 where A and B are indicators, not places or years: each option as a question of its own
+    (the words before and after the pair kept), the shorter sharing the longer one's head (城镇居民 → 城镇居民收入)."""
+    m = _OPTIONS.search(t)
+    if not m:
+        return ()
+    parts = re.split(r"和|与|、", m.group(1))
+    labels = [_label(p, gazetteer) for p in parts]
+    if len(parts) < 2 or any(len(x) < 2 for x in labels):
+        return ()
+    last = labels[-1]
+    labels = [x + last[len(x):] if len(x) < len(last) and any(x[-2:][i:] and x[-2:] in last[:len(x) + 1]
+                                                                for i in range(1)) else x for x in labels]
+    lead = parts[0][:parts[0].find(_label(parts[0], gazetteer)[:2])] if _label(parts[0], gazetteer)[:2] in parts[0] else ""
+    return tuple(f"{x}\t{lead}{x}{t[m.end(1):]}" for x in labels)
 
 
 _ITEM_AXIS = re.compile(r"哪(?:一|几)?[类项种]|哪(?:一|个)(?:部门|行业|产业|领域|品种|大类|方面|板块|渠道|科目)")
