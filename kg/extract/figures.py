@@ -93,7 +93,7 @@ def _sentence(text: str, sa: int, sb: int, regions: RegionFinder, ctx: Context, 
     regs = [(sa + s, sa + e, f"region-{r.code}") for s, e, r in regions.find_regions(text[sa:sb], ctx.region)]
     written_year = lead is not None and lead.year is not None
     out: list[Figure] = []
-    enum = enumerated_items(text, sa, qs, periods, regs)
+    enum = enumerated_items(text, sa, qs, periods, regs, carried)
     prev_end, subject = sa, ""
     for i, q in enumerate(qs):
         bare = not q.unit

@@ -129,7 +129,7 @@ _QUARTERS = re.compile(r"(?:四|4)\s*个季度|各季度")
 
 
 def enumerated_items(text: str, sa: int, qs: list[Quantity], periods: list[Period],
-                     regs: list[tuple[int, int, str]]) -> dict[int, Item]:
+                     regs: list[tuple[int, int, str]], carried: Period | None = None) -> dict[int, Item]:
     """分别 lists: 居民和企业部门债务分别同比增长 3.4%和 7.0%, 1 月与 10 月…分别为 1.84、2.88, 重庆、广西…分别下调
     6、5 个百分点. Values map to the listed items, periods or regions in order when the counts agree."""
     out: dict[int, Item] = {}
@@ -149,6 +149,8 @@ def enumerated_items(text: str, sa: int, qs: list[Quantity], periods: list[Perio
         listed = _period_list(text, sa, p, periods)
         if len(listed) != n:  # 贵州和天津分别于2月和3月发行325亿元和201亿元: the periods follow 分别
             listed = _run([x for x in periods if p <= x.start and x.end <= qs[idx[0]].start], text) or listed
+        if not listed and carried is not None and re.search(r"同期|同时期|上述期间", text[sa:p]):
+            listed = [carried]  # 2022－2024年…。同期，财政自给率分别为81.18%、85.94%和88.12%
         if len(listed) == 1 and (m2 := re.fullmatch(r"(\d{4})-(\d{4})", listed[0].template)) \
                 and int(m2[2]) - int(m2[1]) + 1 == n:  # 2021~2024年…分别上升 0.8、3.6、5.3 和 6.1
             listed = [Period(listed[0].start, listed[0].end, str(y)) for y in range(int(m2[1]), int(m2[2]) + 1)]

@@ -68,8 +68,8 @@ def _route(q: Question, ctx: QAContext) -> tuple[Answer | None, list, list]:
         return ans, [], []
     if q.op in ("max", "min"):
         ans, ranked, chunks = extreme(q, ctx)
-        if ans is None and not q.candidates:
-            return _as_text(q, ctx)
+        if ans is None and not q.candidates and q.axis in ("region", None):
+            return _as_text(q, ctx)  # 谁最先提出…: a sentence may say; 哪年最高 needs the values compared
         return ans, ranked, chunks
     if q.op == "diff":
         return difference(q, ctx)

@@ -9,7 +9,7 @@ from kg.qa.asked_periods import prepare
 # what makes a clause a question of its own
 ASKING = re.compile(r"多少|什么|哪|几|怎么|如何|怎样|是否|还是|吗|谁|何时|为何|为什么|呢$")
 _HARD = re.compile(r"[？?；;]")
-_SOFT = re.compile(r"[，,、]")
+_SOFT = re.compile(r"[，,、]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")  # 增长多少 比全国高多少: a space too
 _TOPIC = re.compile(r"^([^：:]{2,40})[：:](?=.)")
 
 
