@@ -108,8 +108,8 @@ def test_fenbie_maps_values_to_listed_periods_and_regions(gz):
     assert f["1.84"].indicator == "实际发行/计划发行比例" and f["1.84"].unit == ""
     g = figs(gz, "深圳市政府和广东省政府分别在香港和澳门发行离岸债券50亿元和22亿元。", region=None)
     assert (g["50"].region, g["22"].region) == ("region-440300", "region-440000")
-    m = figs(gz, "2022－2024年，厦门市债务余额/GDP分别为22.6%、25.1%和27.3%。同期，厦门市财政自给率分别为81.18%、85.94%和"
-                 "88.12%。", region=None)
+    m = figs(gz, "2022－2024年，厦门市债务余额/GDP分别为22.6%、25.1%和27.3%。2024年，刚性支出占比为53.58%。同期，厦门市财政"
+                 "自给率分别为81.18%、85.94%和88.12%。", region=None)
     assert [m[v].period for v in ("81.18", "85.94", "88.12")] == ["2022", "2023", "2024"]  # 同期: the range before
     k = figs(gz, "2024年，贵州省和天津市已分别披露于2月和3月发行325亿元和201亿元特殊再融资债。", region=None)
     assert (k["325"].period, k["201"].period) == ("2024-02", "2024-03")  # the periods follow 分别

@@ -180,3 +180,9 @@ def test_a_meaning_is_answered_by_a_sentence_that_says_it_not_one_that_mentions_
     a = answer("新时代“六地”是什么意思", ctx)
     assert not a.abstained and a.text.startswith("国家重大战略支撑地"), a.text
     assert answer("明示企业贷款综合融资成本试点是什么意思", ctx).abstained  # the report only says where it runs
+
+
+def test_which_year_of_a_range_compares_each_year(g):
+    q = analyse("厦门2022到2024年哪年财政自给率最高", g)
+    assert (q.op, q.axis, q.candidates) == ("max", "year", ("2022", "2023", "2024"))
+    assert [t.forms[0] for t in q.terms] == ["财政自给率"]  # 给 inside 自给率 is no function word

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.numbers import Period, Quantity, fold
+from kg.extract.numbers import Period, Quantity, find_periods, fold
 
 _BOUNDARY = re.compile(r"[，,；;：:、。！？!?]|其中")
 _LIST_BOUNDARY = re.compile(r"[，,；;：:。！？!?]|其中")
@@ -149,8 +149,8 @@ def enumerated_items(text: str, sa: int, qs: list[Quantity], periods: list[Perio
         listed = _period_list(text, sa, p, periods)
         if len(listed) != n:  # 贵州和天津分别于2月和3月发行325亿元和201亿元: the periods follow 分别
             listed = _run([x for x in periods if p <= x.start and x.end <= qs[idx[0]].start], text) or listed
-        if not listed and carried is not None and re.search(r"同期|同时期|上述期间", text[sa:p]):
-            listed = [carried]  # 2022－2024年…。同期，财政自给率分别为81.18%、85.94%和88.12%
+        if not listed and re.search(r"同期|同时期|上述期间", text[sa:p]):
+            listed = _same_period(text, sa, n, carried)  # 2022－2024年…。同期，…分别为81.18%、85.94%和88.12%
         if len(listed) == 1 and (m2 := re.fullmatch(r"(\d{4})-(\d{4})", listed[0].template)) \
                 and int(m2[2]) - int(m2[1]) + 1 == n:  # 2021~2024年…分别上升 0.8、3.6、5.3 和 6.1
             listed = [Period(listed[0].start, listed[0].end, str(y)) for y in range(int(m2[1]), int(m2[2]) + 1)]
@@ -179,6 +179,16 @@ def _value_run(text: str, p: int, qs: list[Quantity]) -> list[int]:
     while run[-1] + 1 < len(qs) and _RUN_SEP.fullmatch(text[qs[run[-1]].unit_end:qs[run[-1] + 1].start]):
         run.append(run[-1] + 1)
     return run
+
+
+def _same_period(text: str, sa: int, n: int, carried: Period | None) -> list[Period]:
+    """What 同期 refers to: the latest year range of n years written in the paragraph before (or the carried
+    period)."""
+    para = max(text.rfind("\n", 0, sa) + 1, sa - 600)
+    for x in reversed(find_periods(text, para, sa)):
+        if (m := re.fullmatch(r"(\d{4})-(\d{4})", x.template)) and int(m[2]) - int(m[1]) + 1 == n:
+            return [x]
+    return [carried] if carried is not None else []
 
 
 def _period_list(text: str, sa: int, p: int, periods: list[Period]) -> list[Period]:

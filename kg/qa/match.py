@@ -11,6 +11,7 @@ from kg.qa.candidates import Candidate
 from kg.qa.periods import fit
 from kg.qa.question import Question
 from kg.qa.text import Term, canon, term_match
+from kg.qa.weights import WEIGHTS
 
 NATION = "全国"
 _PERCENT = ("%", "‰")
@@ -185,29 +186,47 @@ def header_precision(q: Question, c: Candidate, own: bool = False) -> float:
     return sum(i in covered for i in informative) / len(informative)
 
 
-def score(q: Question, c: Candidate, facets: dict[tuple, set[str]] | None = None,
-          table_labels: dict[str, str] | None = None) -> Scored:
-    """The candidate's fitness in [0, ~1.2]: term coverage times region, period, unit and intent factors."""
-    gate = region_factor(q, c) * period_factor(q, c)
-    if gate == 0:
-        return Scored(c, 0.0, 0.0)  # another region or period: not worth reading the words
-    terms = term_score(q.terms, c)
-    s = terms * gate * unit_factor(q, c) * intent_factor(q, c) * concept_factor(q.terms, c)
+FACTORS = ("terms", "region", "period", "unit", "intent", "concept", "to", "ask", "own_words", "headers", "facet",
+           "table")
+
+
+def factors(q: Question, c: Candidate, facets: dict[tuple, set[str]] | None = None,
+            table_labels: dict[str, str] | None = None) -> dict[str, float] | None:
+    """The evidence for a candidate, one factor each in (0, ~1.2]; None when its region or period rules it out."""
+    region, period = region_factor(q, c), period_factor(q, c)
+    if region * period == 0:
+        return None  # another region or period: not worth reading the words
+    f = {"terms": term_score(q.terms, c), "region": region, "period": period, "unit": unit_factor(q, c),
+         "intent": intent_factor(q, c), "concept": concept_factor(q.terms, c), "to": 1.0, "ask": 1.0,
+         "own_words": 1.0, "headers": 1.0, "facet": 1.0, "table": 1.0}
     if _TO_ASKED.search(q.text) and c.source == "text":  # 提高到多少 / 降至多少: the value after 到/至, not 由…
-        s *= 1.15 if _TO_LEAD.search(c.lead) else 0.85 if _FROM_LEAD.search(c.lead) else 1.0
+        f["to"] = 1.15 if _TO_LEAD.search(c.lead) else 0.85 if _FROM_LEAD.search(c.lead) else 1.0
     if any(w in c.lead or w in c.tail for w in q.ask_words):
-        s *= 1.1  # 达到多少 -> …、达到23562亿元: the question's own verb stands right before this value
+        f["ask"] = 1.1  # 达到多少 -> …、达到23562亿元: the question's own verb stands right before this value
     if c.source == "text":  # ties go to the value whose own words the question accounts for (出口, not 进出口总值)
-        s *= 0.92 + 0.08 * header_precision(q, c, own=True)
-    if c.source == "cell":
-        s *= 0.7 + 0.3 * header_precision(q, c)
-        s *= facet_factor(q, c, facets or {})
+        f["own_words"] = 0.92 + 0.08 * header_precision(q, c, own=True)
+    else:
+        f["headers"] = 0.7 + 0.3 * header_precision(q, c)
+        f["facet"] = facet_factor(q, c, facets or {})
         label = (table_labels or {}).get(c.table_id or "", "")
         if q.table_ref:
-            s *= 1.2 if label == q.table_ref else 0.5
-    elif q.table_ref:
-        s *= 0.6
-    return Scored(c, s, terms)
+            f["table"] = 1.2 if label == q.table_ref else 0.5
+    if c.source == "text" and q.table_ref:
+        f["table"] = 0.6
+    return f
+
+
+def score(q: Question, c: Candidate, facets: dict[tuple, set[str]] | None = None,
+          table_labels: dict[str, str] | None = None) -> Scored:
+    """The candidate's fitness in [0, ~1.2]: the product of its factors, each raised to its fitted weight
+    (kg/qa/weights.py; all 1.0 is the plain product)."""
+    f = factors(q, c, facets, table_labels)
+    if f is None:
+        return Scored(c, 0.0, 0.0)
+    s = 1.0
+    for name, v in f.items():
+        s *= v ** WEIGHTS.get(name, 1.0) if v > 0 else 0.0
+    return Scored(c, s, f["terms"])
 
 
 def rank(q: Question, cands: list[Candidate], table_labels: dict[str, str]) -> list[Scored]:

@@ -288,6 +288,10 @@ def _comparison(q: Question, t: str, gazetteer) -> dict:
         return {"axis": "region", "candidates": q.regions, "regions": ()}
     if len(months) >= 2:
         return {"axis": "month", "candidates": tuple(months), "periods": tuple(p for p in q.periods if p not in months)}
+    ranges = [m for p in q.periods if (m := re.fullmatch(r"(\d{4})-(\d{4})", p)) and 0 < int(m[2]) - int(m[1]) < 10]
+    if len(years) < 2 and len(ranges) == 1 and re.search(r"哪一?年", t):  # 2022到2024年哪年最高: each year of it
+        years = [str(y) for y in range(int(ranges[0][1]), int(ranges[0][2]) + 1)]
+        return {"axis": "year", "candidates": tuple(years), "periods": ()}
     if len(years) >= 2:
         return {"axis": "year", "candidates": tuple(years), "periods": tuple(p for p in q.periods if p not in years)}
     if options := _indicator_options(t, gazetteer):  # 城镇居民和农村居民收入哪个涨得快: two indicators

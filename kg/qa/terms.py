@@ -15,7 +15,7 @@ _STOP_WORDS = (
     "通过", "采取", "采用", "方式", "措施", "举措", "途径", "手段", "办法",
     "最高", "最低", "最多", "最少", "最大", "最小", "更高", "更低", "更多", "更少", "得快", "得慢", "得多", "得少",
     "个百分点", "百分点", "万亿元", "亿元", "万元", "的做法", "的口径", "之后", "以来", "谁", "哪", "几个",
-    "几", "吗", "呢", "吧", "又", "把", "同年", "当年", "的", "了", "与", "及", "或", "给", "把", "各", "和", "是", "在", "有几", "能够")
+    "几", "吗", "呢", "吧", "又", "把", "同年", "当年", "的", "了", "与", "及", "或", "把", "各", "和", "是", "在", "有几", "能够")
 _STOP = re.compile("|".join(map(re.escape, sorted(_STOP_WORDS, key=len, reverse=True))))
 # Measure words end an indicator phrase: 保险业总资产同比增长 is 保险业总资产 + 同比增长, so a clause that says
 # only 同比增长 6.1% after naming the indicator earlier still matches part of it (canonical spellings).
