@@ -129,6 +129,8 @@ def intent_factor(q: Question, c: Candidate) -> float:
         f *= 0.6
     if c.measure == "yoy" and c.source == "cell" and not _growth_asked(q):
         f *= 0.6  # 实际使用外资多少: the amount, not its growth in the next block of the table
+    if c.tail.startswith("的") and (c.approx or c.qualifier in ("以上", "以下", "以内")):
+        f *= 0.5  # 常住人口超5万人的镇 / 10亿元以上的项目: a threshold that describes something, no statistic
     share = bool(_SHARE_ASKED.search(q.text))
     if (c.measure == "share") != share and c.source == "text":
         f *= 0.65

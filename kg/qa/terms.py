@@ -59,6 +59,8 @@ def question_terms(t: str, masked: list[tuple[int, int]], gazetteer, focus_from:
         words = _STOP.sub(lambda m: " " * len(m.group()), "".join(pieces))
         words = re.sub(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z])", " ", words)
         for w in (x for word in words.split() for x in _MEASURES.sub(lambda m: f" {m.group()} ", canon(word)).split()):
+            if _is_unit(w):
+                continue  # 多少万人 / 多少万辆: the unit the answer comes in, not what it measures
             if len(w) >= 2 or (w.isascii() and w.isalpha()):
                 # a measure word says how, not what: it weighs less than the indicator it measures
                 weight = 1.0 if _MEASURES.fullmatch(w) else (1.5 if len(w) > 4 else 1.0) * (1.5 if focus else 1.0)
@@ -80,6 +82,12 @@ def _whole_words(seg: str, s0: int, spans: list) -> list:
         lone = i >= 0 and "\u4e00" <= words[i] <= "\u9fff" and (i == 0 or words[i - 1] == " ")
         out.append((s, e, c, seg[i:e - s0] if lone else ""))
     return out
+
+
+def _is_unit(w: str) -> bool:
+    from kg.extract.numbers import unit_info
+    info = unit_info(w)
+    return info is not None and info[1] in ("money", "count") and w[0] in "十百千万亿"
 
 
 def concept_forms(c, gazetteer) -> tuple[str, ...]:
