@@ -98,6 +98,8 @@ def test_fenbie_maps_values_to_items(gz):
     f = figs(gz, "实体经济债务全年同比增长 8.0%，其中居民和企业部门债务分别同比增长 3.4%和 7.0%，处于历史较低水平。")
     assert (f["3.4"].indicator, f["3.4"].measure) == ("居民部门债务", "yoy")
     assert (f["7.0"].indicator, f["7.0"].measure, f["7.0"].direction) == ("企业部门债务", "yoy", "up")
+    c = figs(gz, "五年来，城乡居民人均可支配收入分别增长5.3%、7.1%。")
+    assert (c["5.3"].indicator, c["7.1"].indicator) == ("城镇居民人均可支配收入", "农村居民人均可支配收入")
     g = figs(gz, "货运量、客运量同比分别增长 3.3%、8.7%。")
     assert (g["3.3"].indicator, g["8.7"].indicator) == ("货运量", "客运量")
 

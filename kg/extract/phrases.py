@@ -159,6 +159,8 @@ def enumerated_items(text: str, sa: int, qs: list[Quantity], periods: list[Perio
         plist = listed if len(listed) == n else [None] * n
         names = [x[-24:] for x in _items(_QUARTERS.sub("", indicator_from(text, cs, p, periods, regs, 200)))
                  if not _MOVE_ONLY.match(x)]
+        if len(names) == 1 and n == 2 and re.search(r"城乡(?=居民|常住居民)", names[0]):
+            names = [names[0].replace("城乡", "城镇", 1), names[0].replace("城乡", "农村", 1)]  # 城乡 = 城镇和农村
         if regions[0] or len(names) != n:
             common = (names[0] if len(names) == 1 else "") or indicator_from(text, p + 2, qs[idx[0]].start, periods, regs)
             names = [common] * n

@@ -229,7 +229,9 @@ def _items(t: str, gazetteer) -> list[tuple[str, str]]:
     m = m or re.search(r"([^，,？?；;：:]+?和[^，,？?；;：:]+?)(?:是|为)(?:多少|几)", t)
     if not m:
         return []
-    parts = [p for p in re.split(r"和|与|及|以及|、", m.group(1)) if p.strip()]
+    # 城乡居民…分别: the urban and the rural figure (城乡 is 城镇和农村 in statistics)
+    head = m.group(1) if loose else re.sub(r"城乡(?=居民|常住居民)", "城镇和农村", m.group(1), count=1)
+    parts = [p for p in re.split(r"和|与|及|以及|、", head) if p.strip()]
     if len(parts) < 2 or (loose and not all(_parallel(parts[0], p) for p in parts[1:])):
         return []  # without 分别, only parallel items (当年末限额A和上年末限额B), not 教学和智库建设 in one name
     labels = [_label(p, gazetteer) for p in parts]
@@ -258,7 +260,7 @@ def _label(text: str, gazetteer) -> str:
     for p in sorted(find_periods(t), key=lambda p: -p.start):
         t = t[:p.start] + t[p.end:]
     t = _TABLE_REF.sub("", t)
-    return re.sub(r"[\s：:（）()的]", "", BARE_YEAR.sub("", t))
+    return re.sub(r"[\s：:（）()的“”]|时期|期间", "", BARE_YEAR.sub("", t))
 
 
 def side_label(text: str, gazetteer) -> str:
