@@ -80,6 +80,15 @@ def test_concepts_bring_their_labels_and_measures(g):
     assert analyse("表3：山西2024年社零增速目标", g).target
 
 
+def test_words_inside_longer_words_stay_whole_and_units_are_no_terms(g):
+    words = lambda text: [t.forms[0] for t in analyse(text, g).terms]  # noqa: E731
+    assert "新能源汽车产量" in words("西安2025年新能源汽车产量多少万辆")  # 能 of 新能源 is no modal verb
+    assert "万辆" not in words("西安2025年新能源汽车产量多少万辆")  # the unit says what kind of answer
+    assert analyse("西安2025年新能源汽车产量多少万辆", g).expect == "count"
+    assert "个人所得税" in words("青岛一般公共预算收入草案表里个人所得税是多少")  # 表里 points at a table
+    assert "利率" in words("柳州2024年毛利率")  # the concept; ground() reads 毛利率 whole where reports write it
+
+
 def test_two_asks_and_indicator_lists_become_one_ask_each(g):
     q = analyse("图表43：2019年第一批次（提前批）额度多少，占上一年新增限额的比重是多少？", g)
     assert len(q.asks) == 2 and q.asks[1].table_ref == "图表43" and q.asks[1].periods == ("2019",)
