@@ -67,3 +67,11 @@ def test_which_class_compares_the_rows_of_a_table_by_their_labels(ctx):
     a = answer("西安2025年居民消费价格哪一类降得最多", ctx)  # 表1: 食品烟酒 -0.7, 交通通信 -1.6, ...
     assert a.text == "交通通信（-1.6%）", a.text
     assert "居民消费价格" not in answer("西安2025年居民消费价格哪一类涨得最多", ctx).text  # the total row is no class
+
+
+def test_a_sum_adds_the_values_and_shows_them(ctx):
+    from kg.qa import answer
+    a = answer("西安2025年出口和进口加起来是多少", ctx)
+    assert a.text == "合计4987.89亿元（出口3492.62亿元，进口1495.27亿元）", a.text  # the report's 进出口总值 too
+    assert len(a.citations) >= 1 and len(a.figures) == 2
+    assert answer("西安2025年出口和进口的增速加起来是多少", ctx).abstained  # rates are not added

@@ -7,7 +7,7 @@ from dataclasses import replace
 from kg.qa.asks import read_asks
 from kg.qa.ground import ground
 from kg.qa.cite import cite_candidate, cite_chunk, unique
-from kg.qa.compare import difference, extreme
+from kg.qa.compare import difference, extreme, total
 from kg.qa.context import QAContext
 from kg.qa.defined import defined_answer
 from kg.qa.lists import list_answer
@@ -73,6 +73,8 @@ def _route(q: Question, ctx: QAContext) -> tuple[Answer | None, list, list]:
         return ans, ranked, chunks
     if q.op == "diff":
         return difference(q, ctx)
+    if q.op == "sum":
+        return total(q, ctx)
     if q.kind in ("list", "definition") or (q.kind == "text" and _ASKS_MEANING.search(q.text)):
         if (ans := defined_answer(q, ctx, listing=q.kind == "list")) is not None:
             return ans, [], []

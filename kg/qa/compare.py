@@ -291,3 +291,23 @@ def _side_labels(a: Question, b: Question, gazetteer) -> tuple[str, str]:
     if la and lb and la != lb:
         return la, lb
     return "", "对比"
+
+
+def total(q: Question, ctx: QAContext) -> tuple[Answer | None, list[Scored], list]:
+    """A和B加起来 / 2019年和2020年一共: each value looked up as for 分别, then added in the first one's unit,
+    with the values as the working (合计150亿元（2019年111亿元，2020年39亿元）). Rates are not added."""
+    from kg.qa.lookup import lookup
+    ans, ranked, chunks = lookup(replace(q, op=None), ctx)
+    if ans is None or len(ans.figures) < 2:
+        return None, ranked, chunks
+    first = ans.figures[0]
+    if any(f.unit in _PERCENTISH or f.unit in ("个百分点", "百分点") for f in ans.figures):
+        return None, ranked, chunks
+    from kg.extract.numbers import unit_info
+    kinds = {(unit_info(f.unit) or (1.0, f.unit))[1] for f in ans.figures}
+    if len(kinds) != 1:
+        return None, ranked, chunks  # 亿元 and 个 do not add up
+    decimals = max(len(f.text.split(".")[1]) if "." in f.text else 0 for f in ans.figures)
+    s = round(sum(f.value * f.multiplier for f in ans.figures) / (first.multiplier or 1.0), decimals)
+    text = f"合计{s:.{decimals}f}{first.unit}（{ans.text}）"
+    return replace(ans, text=text, kind="comparison"), ranked, chunks

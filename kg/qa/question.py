@@ -102,9 +102,14 @@ _RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|�
 _TWO_NUMBERS = re.compile(r"从多少[^，,？?；;]{0,12}(?:到|至)多少|(?:多少|几)[^，,？?；;]{1,10}(?:多少|几)")
 
 
+_SUM = re.compile(r"加起来|加在一起|之和|一共|总共|共计|合起来")
+
+
 def _kind(t: str) -> tuple[str, str | None]:
     if _TWO_NUMBERS.search(t):  # 从多少提高到多少: the sentence that says both
         return "text", None
+    if _SUM.search(t) and re.search(r"和|与|、|及|两", t):  # A和B加起来多少: the values added, with the working
+        return "number", "sum"
     if _SPLIT_ASK.search(t):
         return "number", None
     if m := _COMPARE.search(t):
@@ -190,6 +195,8 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     elif op == "diff":
         q = replace(q, sides=_sides(t, q, gazetteer))
     asks = _asks(t)
+    if op == "sum":
+        q = replace(q, per_item=True)
     if len(asks) > 1 and op is None and kind == "number":
         first = analyse(asks[0], gazetteer, q, _inherit_terms=False)
         out = [first]
@@ -198,7 +205,7 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
             out += [replace(analyse(x, gazetteer, first, _inherit_terms=False), label=_label(n, gazetteer))
                     for x, n in items] or [analyse(a, gazetteer, first)]
         q = replace(q, asks=tuple(out))
-    elif op is None and kind == "number" and (items := _items(t, gazetteer) or _joined(t, gazetteer)):
+    elif op in (None, "sum") and kind == "number" and (items := _items(t, gazetteer) or _joined(t, gazetteer)):
         # 外贸出口和实际使用外资分别是多少: one ask per indicator, each with the question's region and period
         q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=_label(n, gazetteer))
                                   for x, n in items))
@@ -259,8 +266,8 @@ def _label(text: str, gazetteer) -> str:
         t = t[:s] + t[e:]
     for p in sorted(find_periods(t), key=lambda p: -p.start):
         t = t[:p.start] + t[p.end:]
-    t = _TABLE_REF.sub("", t)
-    return re.sub(r"[\s：:（）()的“”]|时期|期间", "", BARE_YEAR.sub("", t))
+    t = _SUM.sub("", _TABLE_REF.sub("", t))
+    return re.sub(r"[\s：:（）()的“”]|时期|期间|(?:是|为)$", "", BARE_YEAR.sub("", t))
 
 
 def side_label(text: str, gazetteer) -> str:

@@ -9,7 +9,7 @@ from kg.qa.text import Term, canon
 # Question words and function words: they separate the words that name the indicator and are not terms.
 _STOP_WORDS = (
     "是多少", "为多少", "有多少", "有几个", "多少个", "多少", "哪几个", "哪一个", "哪个", "哪些", "哪几", "是什么", "指什么", "什么",
-    "怎么", "如何", "为什么", "是否", "能不能", "能否", "请问", "一下", "对比", "比较", "分别", "各是", "各自", "一共", "总共",
+    "怎么", "如何", "为什么", "是否", "能不能", "能否", "请问", "一下", "对比", "比较", "分别", "各是", "各自", "一共", "总共", "加起来", "加在一起", "之和", "共计", "合起来",
     "报告里", "报告中", "表里", "表中", "这轮", "什么时候", "什么时间", "何时", "哪一年", "哪年",
     # how a list question names what it wants listed (哪些方式 / 采取了哪些措施): the answer's type, not its topic
     "通过", "采取", "采用", "方式", "措施", "举措", "途径", "手段", "办法",
