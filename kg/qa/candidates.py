@@ -88,7 +88,7 @@ def _unit_end(text: str, pos: int, unit: str) -> int:
 _SEVERAL_YEARS = re.compile(r"\s*(?:[■●•—\-]+\s*)?(?:五年来|过去五年|近五年|“?十[三四五]五”?(?:时期|期间|以来))")
 _ONE_PERIOD_LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|过去一年|一年来|今年|去年|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 _RESPECTIVELY = re.compile(r"分别")
-_SHARE = re.compile(r"占比|比重|份额|占.{0,12}的?比")
+_SHARE = re.compile(r"占比|比重|份额|贡献率|占.{0,12}的?比")
 _LIST_CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 _OUTCOME = re.compile(r"实际|完成|实现")
 _RANGE_AFTER = re.compile(r"\s*[-—–~至到]\s*[-+]?\d+(?:\.\d+)?\s*(?:%|‰|个百分点)?")

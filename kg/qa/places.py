@@ -105,6 +105,7 @@ class _NsInMemory:
 
 
 _BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")  # posseg's re_han_internal
+_COUNTED = re.compile(r"[两二三四五六七八九十几]+个?(?:省|市|区|县|省份|城市|地区|省市)")
 _HAN_RUN = re.compile(r"[\u4E00-\u9FD5]{2,}")  # posseg's HMM runs on re_han_detail runs; one char is too short
 
 
@@ -153,8 +154,9 @@ def unknown_places(question: str, gazetteer) -> tuple[str, ...]:
     for pair in _posseg().cut(question):
         word, flag = pair.word, pair.flag
         start, pos = question.find(word, pos), pos + len(word)
-        if flag != "ns" or len(word) < 2 or word in NATIONAL or gazetteer.region(word) is not None:
-            continue
+        if flag != "ns" or len(word) < 2 or word in NATIONAL or gazetteer.region(word) is not None \
+                or _COUNTED.fullmatch(word):
+            continue  # 三省 / 两市: how many of the places named, no place itself
         if any(s <= start and start + len(word) <= e for s, e in known) or word in out:
             continue
         out.append(word)
