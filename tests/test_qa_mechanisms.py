@@ -186,3 +186,9 @@ def test_which_year_of_a_range_compares_each_year(g):
     q = analyse("厦门2022到2024年哪年财政自给率最高", g)
     assert (q.op, q.axis, q.candidates) == ("max", "year", ("2022", "2023", "2024"))
     assert [t.forms[0] for t in q.terms] == ["财政自给率"]  # 给 inside 自给率 is no function word
+
+
+def test_an_outcome_follow_up_asks_the_outcome_of_the_same_thing(g):
+    target, outcome = read_asks("浙江今年GDP增长目标是多少？去年实际呢？", g)
+    assert target.target and not outcome.target and outcome.regions == ("浙江",)
+    assert "目标" not in outcome.text and "去年" in outcome.text

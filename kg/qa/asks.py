@@ -16,6 +16,8 @@ _VALUE_ONLY = re.compile(r"^(?:又|那么|那)?(?:[涨升增减降跌少多高�
 _SAME_YEAR = re.compile(r"同年|当年|同期")
 _FOLLOW_UP = re.compile(r"^[^，,]{0,12}呢[？?]?$")  # the previous ask with the year or place it names
 _RELATIVE_YEAR = re.compile(r"今年|去年|上年|明年|本年|前年")
+_OUTCOME = re.compile(r"实际|完成|实现")
+_TARGET_WORD = re.compile(r"目标|预期")
 
 
 def is_value_only(ask_text: str, lead: str = "") -> bool:
@@ -32,6 +34,9 @@ def read_asks(question: str, gazetteer) -> list[Question]:
     for text in texts:
         if out and _FOLLOW_UP.search(text) and not _RELATIVE_YEAR.search(text):  # …多少？2022年呢？
             text = resolve_followup(out[-1].text, text, gazetteer)
+        elif out and _FOLLOW_UP.search(text) and _OUTCOME.search(text):  # 目标是多少？去年实际产量呢？
+            topic = _TARGET_WORD.sub("", _topic(out[-1].text, drop_periods=True))  # the outcome of the same thing
+            text = topic + re.sub(r"呢[？?]?$", "", text) + "是多少"
         if out and out[-1].years and _SAME_YEAR.search(text):  # 同年1月 -> 2024年1月
             text = _SAME_YEAR.sub(f"{out[-1].years[0]}年", text)
         q = analyse(text, gazetteer)
