@@ -155,13 +155,13 @@ def test_chat_answers_follow_ups_and_says_what_it_understood(server, desktop):
     page.goto(url)
     page.get_by_role("heading", name="智能问答").wait_for(state="visible", timeout=60_000)
     no_developer_menu(page)
-    ask(page, QUESTION, "8.5万亿元")
+    ask(page, QUESTION, "8.5万亿元，增长5.8%")  # the level with the growth stated beside it
     first_answer = time.monotonic() - started
     card = page.locator('[data-testid="stExpander"]').filter(has_text="辽宁省金融运行报告（2025）").first
     card.wait_for(state="visible", timeout=10_000)
     mark = card.locator("mark").first
     assert mark.is_visible() and "8.5" in mark.inner_text(), "the supporting span is highlighted"
-    ask(page, "那山西呢？", "6.1万亿元")
+    ask(page, "那山西呢？", "6.1万亿元，增长5.6%")
     page.get_by_text("结合上一个问题，理解为：2024年末山西省本外币各项存款余额是多少？").wait_for(state="visible")
     understood = page.get_by_text("理解为：指标", exact=False).last
     assert "地区 山西" in understood.inner_text() and "时间 2024年末" in understood.inner_text()

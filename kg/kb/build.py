@@ -16,7 +16,7 @@ from kg.kb.store import KnowledgeBase
 from kg.progress import Report
 from kg.types import Chunk, Document, Facts, IngestReport, Table
 
-INGEST_VERSION = 8  # bump when cleaning, tables, chunking or the stored facts change, so old bases are rebuilt
+INGEST_VERSION = 9  # bump when cleaning, tables, chunking or the stored facts change, so old bases are rebuilt
 # Per document: numbers in the text (counted before extraction, which is what takes the time) and
 # figures extracted. The bundled reports have at most 4.4k numbers and 2.2k figures.
 MAX_NUMBERS = 50_000

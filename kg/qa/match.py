@@ -235,6 +235,12 @@ def rank(q: Question, cands: list[Candidate], table_labels: dict[str, str]) -> l
     """Candidates best first; a value stated twice (a chunk overlap, a table and its text) is kept once."""
     facets = table_facets(cands)
     scored = [score(q, c, facets.get(c.table_id or ""), table_labels) for c in cands]
+    # a concept as the question wrote it (本外币各项存款): where some values are labelled with those very words,
+    # the values labelled only with another of its names (人民币存款, 住户本外币存款) come after them
+    said = [t.said for t in q.terms if t.concept and t.said and len(t.said) >= 2]
+    for w in said:
+        if any(w in s.candidate.local for s in scored if s.score > 0):
+            scored = [s if w in s.candidate.local else Scored(s.candidate, s.score * 0.93, s.terms) for s in scored]
     seen: set[tuple[str, int, int]] = set()
     out = []
     for s in sorted(scored, key=lambda x: -x.score):

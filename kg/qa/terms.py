@@ -52,7 +52,8 @@ def question_terms(t: str, masked: list[tuple[int, int]], gazetteer, focus_from:
         spans = _whole_words(seg.group(), s0, spans)
         for s, e, c, within in spans:
             forms = concept_forms(c, gazetteer)
-            out.append(Term(forms, 2.0 * (1.5 if focus else 1.0), concept=True, focus=focus, within=canon(within)))
+            out.append(Term(forms, 2.0 * (1.5 if focus else 1.0), concept=True, focus=focus, within=canon(within),
+                            said=canon(rest[s:e])))
         pieces = list(seg.group())
         for s, e, _, _ in spans:
             for i in range(s - s0, e - s0):

@@ -67,6 +67,7 @@ class Term:
     concept: bool = False  # a gazetteer concept: partial matches count little (社融存量 is not 社融增量)
     focus: bool = False  # in the clause that asks (…省多少利息): what the answer must be about
     within: str = ""  # a concept with one character before it (利率 of 毛利率): the word it may be part of
+    said: str = ""  # a concept as the question wrote it (本外币各项存款), canonical
 
     def __post_init__(self) -> None:
         if not self.forms or not all(self.forms):
