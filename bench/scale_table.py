@@ -1,0 +1,64 @@
+"""bench/scale.py's figures as a Markdown table (one row per measured figure)."""
+from __future__ import annotations
+
+
+def _s(x: float) -> str:
+    return f"{x:.0f} s" if x >= 100 else f"{x:.1f} s" if x >= 1 else f"{x * 1000:.0f} ms"
+
+
+def _ms(x: float) -> str:
+    return f"{x * 1000:.0f} ms" if x >= 0.01 else f"{x * 1000:.1f} ms"
+
+
+def report(r: dict, command: str) -> str:
+    ing, proc = r["ingest"], r["ingest"]["process"]
+    docs = max(1, ing["docs"])
+    rows = [("corpus", f"{r['generate']['files']} files, {r['generate']['mib']:.0f} MiB of text "
+                       f"({r['scale']} copies)", _s(r["generate"]["wall"]), "", "")]
+    wall, cpu = ing["parse"]
+    rows.append(("ingest: parse, extract, store", f"{ing['docs']} documents, {ing['chunks']:,} chunks, "
+                 f"{ing['figures']:,} figures; {_s(wall / docs)} wall, {_s(cpu / docs)} CPU per document",
+                 _s(wall), _s(cpu), ""))
+    for key, label in (("SearchIndexes", "ingest: BM25 index"), ("GraphIndex", "ingest: graph sync")):
+        if key in ing:
+            rows.append((label, "", _s(ing[key][0]), _s(ing[key][1]), ""))
+    rows.append(("ingest total (no embeddings)", "one process", _s(proc["wall"]), _s(proc["cpu"]),
+                 f"{proc['rss_mib']:,.0f} MiB"))
+    e = r["embed"]
+    if "full" in e:
+        rows.append(("embeddings", f"{e['passages']:,} passages, all embedded", _s(e["full"][0]), _s(e["full"][1]),
+                     f"{e['process']['rss_mib']:,.0f} MiB"))
+    else:
+        w, c = e["per_passage"]
+        rows.append(("embeddings (extrapolated)", f"{_ms(w)} wall, {_ms(c)} CPU per passage over a sample of "
+                     f"{e['sample']}; × {e['passages']:,} passages", _s(w * e["passages"]), _s(c * e["passages"]),
+                     f"{e['process']['rss_mib']:,.0f} MiB"))
+    kb = r["kb_mib"]
+    parts = ", ".join(f"{k} {v:.0f}" for k, v in sorted(kb.items(), key=lambda x: -x[1]) if v >= 1)
+    rows.append(("KB on disk (no vectors)", f"{sum(kb.values()):,.0f} MiB ({parts})", "", "", ""))
+    s = r["search"]
+    rows.append(("BM25 search", f"p50 {_ms(s['p50'])}, p95 {_ms(s['p95'])} over {s['n']} queries; "
+                 f"index open {_s(s['open'][0])}", "", "", f"{s['process']['rss_mib']:,.0f} MiB"))
+    a = r["answer"]
+    q = r["questions"]
+    rows.append(("answer", f"p50 {_ms(a['p50'])}, p95 {_ms(a['p95'])}, max {_s(a['max'])} over {a['n']} questions "
+                 f"({q['eval']} dev+heldout asked of {q['copies']} copies, {q['synthetic']} synthetic); {a['answered']} answered, "
+                 f"{a['right_doc']} citing the asked copy", _s(a["process"]["wall"]), _s(a["process"]["cpu"]),
+                 f"{a['process']['rss_mib']:,.0f} MiB"))
+    rows.append(("answer: open_qa", f"peak RSS after opening {a['rss_open']:,.0f} MiB", _s(a["open"][0]),
+                 _s(a["open"][1]), ""))
+    g = r["graph"]
+    rows.append(("graph store", f"{g['quads']:,} quads", "", "", f"{g['process']['rss_mib']:,.0f} MiB"))
+    for k, v in g.items():
+        if k.startswith("sparql"):
+            rows.append((k, f"{v[1]:,} rows", _ms(v[0]), "", ""))
+    for fmt in ("jsonld", "nq"):
+        w, c, n, size = g[f"export {fmt}"]
+        rows.append((f"export {fmt}", f"{n:,} quads, {size / 2**20:,.0f} MiB", _s(w), _s(c), ""))
+    lb, la, il = r["load_before"], r["load_after"], r.get("ingest_load")
+    when = (f"ingest {il['started']}, load average {il['before']:.2f} before, {il['after']:.2f} after; other stages "
+            if il and il["started"] != r["started"] else "")
+    head = (f"`{command}` ({when}{r['started']}; load average {lb[0]:.2f} before, {la[0]:.2f} after; "
+            "2 cores shared)\n\n"
+            "| stage | figure | wall | CPU | peak RSS |\n|---|---|---|---|---|\n")
+    return head + "\n".join("| " + " | ".join(x) + " |" for x in rows)
