@@ -100,34 +100,58 @@ def _numeric_cells(ctx: QAContext) -> set[tuple[str, int, int]]:
     return ctx.cache["numeric_cells"]
 
 
+def _figure_index(ctx: QAContext) -> tuple[dict, dict]:
+    """The stored figures outside numeric cells, in their order, grouped by canonical indicator: over all
+    regions, and per region name (cached on the context)."""
+    if "figure_index" not in ctx.cache:
+        numeric = _numeric_cells(ctx)
+        everywhere: dict[str, list] = {}
+        by_region: dict[str, dict[str, list]] = {}
+        names: dict[str, str | None] = {}
+        for pos, f in enumerate(ctx.figures):
+            if (f.doc_id, f.start, f.end) in numeric:
+                continue
+            ind = _indicator(ctx, f)
+            everywhere.setdefault(ind, []).append((pos, f))
+            if f.region not in names:
+                r = ctx.gazetteer.region(f.region.removeprefix("region-")) if f.region else None
+                names[f.region] = r.name if r is not None else None
+            if names[f.region] is not None:
+                by_region.setdefault(names[f.region], {}).setdefault(ind, []).append((pos, f))
+        ctx.cache["figure_index"] = (everywhere, by_region)
+    return ctx.cache["figure_index"]
+
+
 def figure_candidates(ctx: QAContext, q: Question, limit: int = 40) -> list[Candidate]:
     """Stored figures whose indicator, region and period fit the question, wherever they are: search can miss
     a passage that states the number in other words (生产总值 for GDP)."""
     from kg.qa.periods import best_fit
     if not ctx.figures:
         return []
-    numeric = _numeric_cells(ctx)
+    everywhere, by_region = _figure_index(ctx)
     asked = set(q.regions) - {"全国"}
-    names = {r: r for r in asked}
+    groups = [by_region.get(r, {}) for r in asked] if asked else [everywhere]
+    terms = [t for t in q.terms if t.concept or len(t.forms[0]) >= 2]
+    scores: dict[str, float] = {}
+    fits: dict[str, bool] = {}
     picked = []
-    for f in ctx.figures:
-        if (f.doc_id, f.start, f.end) in numeric:
-            continue
-        if asked:
-            r = ctx.gazetteer.region(f.region.removeprefix("region-")) if f.region else None
-            if r is None or r.name not in names:
+    for group in groups:
+        for ind, figs in group.items():
+            if ind not in scores:
+                scores[ind] = max((term_match(t, ind) for t in terms), default=0.0)
+            m = scores[ind]
+            if m < 0.6:
                 continue
-        if q.periods and f.period and best_fit(q.periods, f.period) == 0:
-            continue
-        ind = _indicator(ctx, f)
-        m = max((term_match(t, ind) for t in q.terms if t.concept or len(t.forms[0]) >= 2), default=0.0)
-        if m >= 0.6:
-            picked.append((m, f))
-    picked.sort(key=lambda x: -x[0])
-    out = []
-    for _, f in picked[:limit]:
-        out.append(_text_candidate(ctx, f))
-    return out
+            for pos, f in figs:
+                if q.periods and f.period:
+                    if f.period not in fits:
+                        fits[f.period] = best_fit(q.periods, f.period) != 0
+                    if not fits[f.period]:
+                        continue
+                picked.append((pos, m, f))
+    picked.sort(key=lambda x: x[0])  # the figures' own order, which breaks ties as before
+    picked.sort(key=lambda x: -x[1])
+    return [_text_candidate(ctx, f) for _, _, f in picked[:limit]]
 
 
 def _table_text(ctx: QAContext, t: Table) -> str:
