@@ -5,7 +5,8 @@ usage: python bench/scale.py --scale 100 --work /tmp/scale-kb [--extra] [--embed
 The corpus is bench/scale_corpus.py's: the bundled reports (with --extra also ../shared/extra/*.txt) copied
 `--scale` times with places, years and figures changed per copy, written to WORK/corpus (never into the repo).
 Each stage runs in its own process, so its CPU seconds and peak RSS are its own; the table says the load.
---reuse keeps WORK/kb and the ingest figures recorded with it (to re-measure the other stages).
+--reuse keeps WORK/kb and the figures recorded with it (WORK/results-N.json); --stages picks the stages to
+(re)run after ingest, e.g. `--reuse --stages answer` after a change to answering.
 Embeddings are timed on a sample of passages and extrapolated, unless --embed builds the vector index.
 Prints a table; asserts nothing.
 """
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 SAMPLE_PASSAGES = 64
+WARM_UP = "全国2024年GDP增长多少？"
 QUERIES = {  # typical SPARQL queries on the real vocabulary (kg/graph/vocab.py)
     "quads per graph (GROUP BY)": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
     "figures of one region+indicator": """SELECT ?o ?v WHERE { ?o sdmx-dimension:refArea entity:region-210000 ;
@@ -147,18 +149,23 @@ def stage_answer(work: Path, args) -> dict:
         opened = (time.perf_counter() - t, time.process_time() - c)
         rss_open = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         ids = {d.source: d.id for d in ctx.documents.values()}
-        times, answered, right = [], 0, 0
+        t = time.perf_counter()
+        answer(WARM_UP, ctx)  # the first answer builds the context's caches (corpus bigrams, figure index)
+        first = time.perf_counter() - t
+        times, cpus, answered, right = [], [], 0, 0
         c = time.process_time()
         for q in qs:
-            t = time.perf_counter()
+            t, c1 = time.perf_counter(), time.process_time()
             a = answer(q["question"], ctx)
             times.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c1)
             answered += not a.abstained
             right += any(x.doc_id in {ids.get(s) for s in q["doc"]} for x in a.citations)
         cpu = time.process_time() - c
     slow = sorted(zip(times, (q["question"] for q in qs)), reverse=True)[:3]
-    return {"open": opened, "rss_open": rss_open, "n": len(qs), "answered": answered, "right_doc": right, "cpu": cpu,
+    return {"open": opened, "rss_open": rss_open, "first": first, "n": len(qs), "answered": answered, "right_doc": right, "cpu": cpu,
             "p50": pct(times, 50), "p95": pct(times, 95), "max": max(times), "mean": statistics.fmean(times),
+            "cpu_p50": pct(cpus, 50), "cpu_p95": pct(cpus, 95), "cpu_max": max(cpus),
             "slowest": [(round(s, 2), q) for s, q in slow]}
 
 
@@ -191,11 +198,14 @@ STAGES = {"ingest": stage_ingest, "embed": stage_embed, "questions": stage_quest
           "answer": stage_answer, "graph": stage_graph}
 
 
+ALL = ("embed", "questions", "search", "answer", "graph")
+
+
 def run_stage(name: str, args) -> dict:
     """Run one stage in a fresh process; its figures plus wall, CPU and peak RSS of the whole process."""
     cmd = [sys.executable, __file__, "--stage", name, "--work", str(args.work), "--scale", str(args.scale)]
     cmd += ["--embed"] if args.embed else []
-    t = time.perf_counter()
+    t, load, started = time.perf_counter(), os.getloadavg()[0], time.strftime("%H:%M", time.gmtime())
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     if out.returncode:
@@ -205,7 +215,7 @@ def run_stage(name: str, args) -> dict:
     res = json.loads(out.stdout.strip().splitlines()[-1])
     res["process"] = {"wall": time.perf_counter() - t,
                       "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-                      "rss_mib": res.pop("_rss")}
+                      "rss_mib": res.pop("_rss"), "load": (load, os.getloadavg()[0]), "started": started}
     print(f"[{time.strftime('%H:%M:%S')}] {name}: {json.dumps(res, ensure_ascii=False)}", file=sys.stderr, flush=True)
     return res
 
@@ -222,6 +232,7 @@ def main() -> None:
     ap.add_argument("--embed", action="store_true", help="embed every passage instead of a timed sample")
     ap.add_argument("--reuse", action="store_true", help="keep WORK/kb and its recorded ingest figures")
     ap.add_argument("--ingest-only", action="store_true", help="stop after ingesting (measure later with --reuse)")
+    ap.add_argument("--stages", default=",".join(ALL), help=f"the stages after ingest to run ({','.join(ALL)})")
     ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.stage:
@@ -232,13 +243,15 @@ def main() -> None:
     from scale_corpus import generate
     from scale_table import report
     args.work.mkdir(parents=True, exist_ok=True)
-    results = {"scale": args.scale, "load_before": os.getloadavg(), "started": time.strftime("%Y-%m-%d %H:%M UTC",
-                                                                                            time.gmtime())}
-    saved = args.work / "ingest.json"
-    if not args.reuse:
+    saved = args.work / f"results-{args.scale}.json"
+    if args.reuse:  # the figures recorded so far (ingest.json: what an --ingest-only run of an older version kept)
+        old = saved if saved.exists() else args.work / "ingest.json"
+        results = json.loads(old.read_text(encoding="utf-8"))
+    else:
         for d in ("kb", "corpus", "export"):
             shutil.rmtree(args.work / d, ignore_errors=True)
         saved.unlink(missing_ok=True)
+        results = {"scale": args.scale, "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
         sources = sorted((ROOT / "data" / "corpus").glob("*.txt"))
         sources += sorted((SHARED / "extra").glob("*.txt")) if args.extra else []
         t = time.perf_counter()
@@ -246,22 +259,24 @@ def main() -> None:
         results["generate"] = {"wall": time.perf_counter() - t, "files": len(files),
                                "mib": sum(p.stat().st_size for p in files) / 2**20}
         results["ingest"] = run_stage("ingest", args)
-        results["ingest_load"] = {"started": results["started"], "before": results["load_before"][0],
-                                  "after": os.getloadavg()[0]}
-        saved.write_text(json.dumps({k: results[k] for k in ("generate", "ingest", "ingest_load")}), encoding="utf-8")
-        if args.ingest_only:
-            return
-    else:
-        results.update(json.loads(saved.read_text(encoding="utf-8")))
+    results.setdefault("scale", args.scale)
+    results.setdefault("started", results.get("ingest_load", {}).get("started", ""))
+
+    def save() -> None:
+        saved.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    save()
+    if args.ingest_only:
+        return
+    for name in [s for s in args.stages.split(",") if s]:
+        results[name] = run_stage(name, args)
+        save()
     results["kb_mib"] = {p.name: du(p) / 2**20 if p.is_dir() else p.stat().st_size / 2**20
                          for p in (args.work / "kb").iterdir()}
-    for name in ("embed", "questions", "search", "answer", "graph"):
-        results[name] = run_stage(name, args)
-    results["load_after"] = os.getloadavg()
-    (args.work / f"results-{args.scale}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1),
-                                                          encoding="utf-8")
-    print(report(results, " ".join(["python bench/scale.py", *sys.argv[1:]])))
-
+    save()
+    if all(k in results for k in ("ingest", *ALL)):
+        print(report(results, " ".join(["python bench/scale.py", *sys.argv[1:]])))
+    else:
+        print(f"figures so far in {saved}; the table needs every stage: {', '.join(ALL)}")
 
 if __name__ == "__main__":
     main()

@@ -10,6 +10,10 @@ def _ms(x: float) -> str:
     return f"{x * 1000:.0f} ms" if x >= 0.01 else f"{x * 1000:.1f} ms"
 
 
+def _load(p: dict) -> str:
+    return f"{p['load'][0]:.1f}→{p['load'][1]:.1f} ({p['started']})" if "load" in p else ""
+
+
 def report(r: dict, command: str) -> str:
     ing, proc = r["ingest"], r["ingest"]["process"]
     docs = max(1, ing["docs"])
@@ -41,12 +45,15 @@ def report(r: dict, command: str) -> str:
                  f"index open {_s(s['open'][0])}", "", "", f"{s['process']['rss_mib']:,.0f} MiB"))
     a = r["answer"]
     q = r["questions"]
-    rows.append(("answer", f"p50 {_ms(a['p50'])}, p95 {_ms(a['p95'])}, max {_s(a['max'])} over {a['n']} questions "
+    cpu = (f"; CPU per answer p50 {_ms(a['cpu_p50'])}, p95 {_ms(a['cpu_p95'])}, max {_s(a['cpu_max'])}"
+           if "cpu_p50" in a else "")
+    rows.append(("answer", f"p50 {_ms(a['p50'])}, p95 {_ms(a['p95'])}, max {_s(a['max'])}{cpu} over {a['n']} questions "
                  f"({q['eval']} dev+heldout asked of {q['copies']} copies, {q['synthetic']} synthetic); {a['answered']} answered, "
                  f"{a['right_doc']} citing the asked copy", _s(a["process"]["wall"]), _s(a["process"]["cpu"]),
                  f"{a['process']['rss_mib']:,.0f} MiB"))
-    rows.append(("answer: open_qa", f"peak RSS after opening {a['rss_open']:,.0f} MiB", _s(a["open"][0]),
-                 _s(a["open"][1]), ""))
+    rows.append(("answer: open_qa, then a first answer", f"open {_s(a['open'][0])} wall, {_s(a['open'][1])} CPU, "
+                 f"peak RSS after opening {a['rss_open']:,.0f} MiB; first answer {_s(a['first'])} (builds the "
+                 "caches)", "", "", ""))
     g = r["graph"]
     rows.append(("graph store", f"{g['quads']:,} quads", "", "", f"{g['process']['rss_mib']:,.0f} MiB"))
     for k, v in g.items():
@@ -55,10 +62,14 @@ def report(r: dict, command: str) -> str:
     for fmt in ("jsonld", "nq"):
         w, c, n, size = g[f"export {fmt}"]
         rows.append((f"export {fmt}", f"{n:,} quads, {size / 2**20:,.0f} MiB", _s(w), _s(c), ""))
-    lb, la, il = r["load_before"], r["load_after"], r.get("ingest_load")
-    when = (f"ingest {il['started']}, load average {il['before']:.2f} before, {il['after']:.2f} after; other stages "
-            if il and il["started"] != r["started"] else "")
-    head = (f"`{command}` ({when}{r['started']}; load average {lb[0]:.2f} before, {la[0]:.2f} after; "
-            "2 cores shared)\n\n"
-            "| stage | figure | wall | CPU | peak RSS |\n|---|---|---|---|---|\n")
+    loads = {"ingest total (no embeddings)": proc, "BM25 search": s["process"], "answer": a["process"],
+             "graph store": g["process"], "embeddings": e["process"], "embeddings (extrapolated)": e["process"]}
+    rows = [(*x, _load(loads[x[0]]) if x[0] in loads else "") for x in rows]
+    il = r.get("ingest_load")  # recorded by an older version of this script
+    if il and "load" not in proc:
+        rows = [(*x[:5], f"{il['before']:.1f}→{il['after']:.1f} ({il['started'][11:16]})")
+                if x[0] == "ingest total (no embeddings)" else x for x in rows]
+    head = (f"`{command}` (started {r['started']}; 2 cores shared with other work: load average at the start "
+            "and end of each stage, UTC)\n\n"
+            "| stage | figure | wall | CPU | peak RSS | load |\n|---|---|---|---|---|---|\n")
     return head + "\n".join("| " + " | ".join(x) + " |" for x in rows)
