@@ -227,12 +227,14 @@ def du(path: Path) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", type=int, default=100, help="copies of the corpus (100; 10 for a quick run)")
-    ap.add_argument("--work", type=Path, required=True, help="a scratch folder (the corpus and KB go there)")
+    ap.add_argument("--work", type=Path, help="a scratch folder (the corpus and KB go there)")
     ap.add_argument("--extra", action="store_true", help="replicate ../shared/extra/*.txt too")
     ap.add_argument("--embed", action="store_true", help="embed every passage instead of a timed sample")
     ap.add_argument("--reuse", action="store_true", help="keep WORK/kb and its recorded ingest figures")
     ap.add_argument("--ingest-only", action="store_true", help="stop after ingesting (measure later with --reuse)")
     ap.add_argument("--stages", default=",".join(ALL), help=f"the stages after ingest to run ({','.join(ALL)})")
+    ap.add_argument("--compare", nargs=2, type=Path, metavar="RESULTS.json", help="print how each figure grew "
+                    "from one run's WORK/results-N.json to another's, and stop")
     ap.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.stage:
@@ -241,12 +243,20 @@ def main() -> None:
         print(json.dumps(res, ensure_ascii=False))
         return
     from scale_corpus import generate
-    from scale_table import report
+    from scale_table import compare, report
+    if args.compare:
+        small, big = (json.loads(p.read_text(encoding="utf-8")) for p in args.compare)
+        print(compare(small, big))
+        return
+    if args.work is None:
+        ap.error("--work DIR is required")
     args.work.mkdir(parents=True, exist_ok=True)
     saved = args.work / f"results-{args.scale}.json"
     if args.reuse:  # the figures recorded so far (ingest.json: what an --ingest-only run of an older version kept)
-        old = saved if saved.exists() else args.work / "ingest.json"
-        results = json.loads(old.read_text(encoding="utf-8"))
+        results = {}
+        for old in (args.work / "ingest.json", saved):
+            if old.exists():
+                results.update(json.loads(old.read_text(encoding="utf-8")))
     else:
         for d in ("kb", "corpus", "export"):
             shutil.rmtree(args.work / d, ignore_errors=True)

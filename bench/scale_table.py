@@ -73,3 +73,39 @@ def report(r: dict, command: str) -> str:
             "and end of each stage, UTC)\n\n"
             "| stage | figure | wall | CPU | peak RSS | load |\n|---|---|---|---|---|---|\n")
     return head + "\n".join("| " + " | ".join(x) + " |" for x in rows)
+
+
+def _figures(r: dict) -> dict[str, tuple[float, str]]:
+    """The CPU seconds (or size) that should grow with the corpus, per stage, with how to show it."""
+    ing, a, g = r["ingest"], r["answer"], r["graph"]
+    out = {"ingest: parse, extract, store (CPU)": (ing["parse"][1], "s"),
+           "ingest: BM25 index (CPU)": (ing["SearchIndexes"][1], "s"),
+           "ingest: graph sync (CPU)": (ing["GraphIndex"][1], "s"),
+           "ingest peak RSS": (ing["process"]["rss_mib"], "MiB"),
+           "KB on disk": (sum(r["kb_mib"].values()), "MiB"),
+           "answer: open_qa (CPU)": (a["open"][1], "s"),
+           "answer: first answer (wall)": (a["first"], "s"),
+           "answer: CPU per answer, p50": (a.get("cpu_p50", float("nan")), "s"),
+           "answer: CPU per answer, p95": (a.get("cpu_p95", float("nan")), "s"),
+           "answer: wall p95": (a["p95"], "s"),
+           "answer process peak RSS": (a["process"]["rss_mib"], "MiB"),
+           "BM25 search p95 (wall)": (r["search"]["p95"], "s"),
+           "graph quads": (g["quads"], ""),
+           "export JSON-LD (CPU)": (g["export jsonld"][1], "s"),
+           "export N-Quads (CPU)": (g["export nq"][1], "s")}
+    for k, v in g.items():
+        if k.startswith("sparql"):
+            out[k + " (wall)"] = (v[0], "s")
+    return out
+
+
+def compare(small: dict, big: dict) -> str:
+    """Each stage at both scales and how much it grew, against how much the corpus grew."""
+    a, b = _figures(small), _figures(big)
+    n = big["scale"] / small["scale"]
+
+    def show(x: float, unit: str) -> str:
+        return _s(x) if unit == "s" else f"{x:,.0f} {unit}".strip()
+    rows = [f"| {k} | {show(*a[k])} | {show(*b[k])} | {b[k][0] / a[k][0]:.1f}x |" for k in a if k in b and a[k][0]]
+    return (f"| figure | {small['scale']}x | {big['scale']}x | grew (corpus grew {n:.0f}x) |\n|---|---|---|---|\n"
+            + "\n".join(rows))
