@@ -59,8 +59,8 @@ def report(r: dict, command: str) -> str:
     for k, v in g.items():
         if k.startswith("sparql"):
             rows.append((k, f"{v[1]:,} rows", _ms(v[0]), "", ""))
-    for fmt in ("jsonld", "nq"):
-        w, c, n, size = g[f"export {fmt}"]
+    for fmt in ("jsonld", "nq") if "export" in r else ():
+        w, c, n, size = r["export"][f"export {fmt}"]
         rows.append((f"export {fmt}", f"{n:,} quads, {size / 2**20:,.0f} MiB", _s(w), _s(c), ""))
     loads = {"ingest total (no embeddings)": proc, "BM25 search": s["process"], "answer": a["process"],
              "graph store": g["process"], "embeddings": e["process"], "embeddings (extrapolated)": e["process"]}
@@ -91,8 +91,10 @@ def _figures(r: dict) -> dict[str, tuple[float, str]]:
            "answer process peak RSS": (a["process"]["rss_mib"], "MiB"),
            "BM25 search p95 (wall)": (r["search"]["p95"], "s"),
            "graph quads": (g["quads"], ""),
-           "export JSON-LD (CPU)": (g["export jsonld"][1], "s"),
-           "export N-Quads (CPU)": (g["export nq"][1], "s")}
+           }
+    if "export" in r:
+        out["export JSON-LD (CPU)"] = (r["export"]["export jsonld"][1], "s")
+        out["export N-Quads (CPU)"] = (r["export"]["export nq"][1], "s")
     for k, v in g.items():
         if k.startswith("sparql"):
             out[k + " (wall)"] = (v[0], "s")
