@@ -31,7 +31,9 @@ class Bm25Index:
               generation: int = 0) -> "Bm25Index":
         import bm25s
         model = bm25s.BM25(k1=k1, b=b)
-        corpus = [tokens(c.search_text, scheme) or ["\x00"] for c in chunks]
+        # one string object per distinct token: 60k chunks hold 36M tokens, 2 GB as separate strings
+        seen: dict[str, str] = {}
+        corpus = [[seen.setdefault(t, t) for t in tokens(c.search_text, scheme)] or ["\x00"] for c in chunks]
         if corpus:
             model.index(corpus, show_progress=False)
         return cls([c.id for c in chunks], model if corpus else None, scheme, generation)

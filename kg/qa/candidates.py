@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.extract.numbers import find_periods, fold, parse_number, unit_info, year_in
 from kg.qa.spans import approx_before, clause_at, qualifier_after, sentence_at
@@ -170,6 +171,7 @@ def text_candidate(f: Figure, doc: Document, gazetteer, bounds: tuple[int, int] 
         table_id=f.table_id, figure=f)
 
 
+@lru_cache(maxsize=65536)  # pure; the copies of a report's tables repeat their headers
 def header_unit(parts: tuple[str, ...]) -> str:
     """(亿元) / （%） / ", %" written in a header, if it names a unit."""
     for p in reversed(parts):
@@ -194,6 +196,7 @@ def _table_unit(t: Table) -> str:
     return u if u and unit_info(u) is not None else ""
 
 
+@lru_cache(maxsize=65536)  # pure
 def cell_periods(parts: tuple[str, ...], corner: str, year: int | None, caption: str = "") -> tuple[str, ...]:
     """Periods a cell's headers name: 8月 -> 2024-08 (the caption's year), 4 under 季度 -> 2024Q4, 2020 -> 2020;
     else the caption's, else the year the table is about."""
@@ -231,6 +234,7 @@ def cumulative(periods: tuple[str, ...], words: str) -> tuple[str, ...]:
                  for p in periods)
 
 
+@lru_cache(maxsize=65536)  # pure: the gazetteer does not change
 def region_of(parts: tuple[str, ...], gazetteer) -> str | None:
     for p in parts:
         r = gazetteer.region(p.strip())

@@ -10,10 +10,12 @@ MAX_CITATION = 400  # characters: a longer sentence or row is narrowed to the cl
 
 
 def _doc_chunks(ctx: QAContext, doc_id: str) -> list[Chunk]:
-    key = ("doc_chunks", doc_id)
-    if key not in ctx.cache:
-        ctx.cache[key] = sorted((c for c in ctx.chunks.values() if c.doc_id == doc_id), key=lambda c: c.start)
-    return ctx.cache[key]
+    if "doc_chunks" not in ctx.cache:  # every document's chunks in one pass, not one pass per document
+        by_doc: dict[str, list[Chunk]] = {}
+        for c in ctx.chunks.values():
+            by_doc.setdefault(c.doc_id, []).append(c)
+        ctx.cache["doc_chunks"] = {d: sorted(cs, key=lambda c: c.start) for d, cs in by_doc.items()}
+    return ctx.cache["doc_chunks"].get(doc_id, [])
 
 
 def chunk_for(ctx: QAContext, doc_id: str, start: int, end: int) -> str:

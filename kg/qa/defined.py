@@ -37,9 +37,9 @@ def subject(question: str) -> str:
     return re.sub(r"(?:应该|应当|到底|究竟|具体)+$", "", s).strip("的“”\"：:，,")
 
 
-def _fit(subj: str, fact) -> float:
-    """How well a fact's term is the asked one: the same key 1, one inside the other by length share."""
-    s, key, term = norm(subj), norm(fact.key or fact.term), norm(fact.term)
+def _fit(s: str, key: str, term: str) -> float:
+    """How well a fact's term is the asked one (all three normalised): the same key 1, one inside the other
+    by length share."""
     if not s or not key:
         return 0.0
     if s in (key, term):
@@ -54,13 +54,24 @@ def _region_ok(q: Question, ctx: QAContext, doc_id: str) -> bool:
     return not q.regions or doc.region in q.regions or any(r in doc.title for r in q.regions)
 
 
+def _keyed(ctx: QAContext, listing: bool) -> list[tuple]:
+    """The definitions and enumerations (enumerations first for a list question) with their normalised key and
+    term, normalised once per context rather than once per question."""
+    k = ("defined_keys", listing)
+    if k not in ctx.cache:
+        facts = [*ctx.enumerations, *ctx.definitions] if listing else [*ctx.definitions, *ctx.enumerations]
+        ctx.cache[k] = [(f, norm(f.key or f.term), norm(f.term)) for f in facts]
+    return ctx.cache[k]
+
+
 def defined_answer(q: Question, ctx: QAContext, listing: bool) -> Answer | None:
     """The enumeration (for a list question) or definition of the asked term, or None."""
     subj = subject(q.text)
     if len(norm(subj)) < 2:
         return None
-    facts = [*ctx.enumerations, *ctx.definitions] if listing else [*ctx.definitions, *ctx.enumerations]
-    scored = [(_fit(subj, f), -i, f) for i, f in enumerate(facts) if _region_ok(q, ctx, f.doc_id)]
+    s = norm(subj)
+    scored = [(_fit(s, key, term), -i, f) for i, (f, key, term) in enumerate(_keyed(ctx, listing))
+              if _region_ok(q, ctx, f.doc_id)]
     scored = [x for x in scored if x[0] >= 0.6]
     if not scored:
         return None

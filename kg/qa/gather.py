@@ -21,7 +21,9 @@ def passages(ctx: QAContext, queries: list[str], k: int | None = None, regions: 
     gets a filtered search too, so that report is read even when another ranks higher overall."""
     from kg.index.search import Filters
     k = k or ctx.settings.passages
-    home = {d.region for d in ctx.documents.values() if d.region}
+    if "home_regions" not in ctx.cache:
+        ctx.cache["home_regions"] = {d.region for d in ctx.documents.values() if d.region}
+    home = ctx.cache["home_regions"]
     out: dict[str, Chunk] = {}
     for query in queries:
         for h in ctx.searcher.search(query, k):
@@ -100,34 +102,64 @@ def _numeric_cells(ctx: QAContext) -> set[tuple[str, int, int]]:
     return ctx.cache["numeric_cells"]
 
 
+def _figure_index(ctx: QAContext) -> tuple[dict, dict]:
+    """The stored figures outside numeric cells, in their order, grouped by canonical indicator: over all
+    regions, and per region name (cached on the context)."""
+    if "figure_index" not in ctx.cache:
+        numeric = _numeric_cells(ctx)
+        everywhere: dict[str, list] = {}
+        by_region: dict[str, dict[str, list]] = {}
+        names: dict[str, str | None] = {}
+        for pos, f in enumerate(ctx.figures):
+            if (f.doc_id, f.start, f.end) in numeric:
+                continue
+            ind = _indicator(ctx, f)
+            everywhere.setdefault(ind, []).append((pos, f))
+            if f.region not in names:
+                r = ctx.gazetteer.region(f.region.removeprefix("region-")) if f.region else None
+                names[f.region] = r.name if r is not None else None
+            if names[f.region] is not None:
+                by_region.setdefault(names[f.region], {}).setdefault(ind, []).append((pos, f))
+        from kg.qa.shortlist import BigramIndex
+        ctx.cache["figure_index"] = (everywhere, by_region, BigramIndex(list(everywhere)))
+    return ctx.cache["figure_index"]
+
+
 def figure_candidates(ctx: QAContext, q: Question, limit: int = 40) -> list[Candidate]:
     """Stored figures whose indicator, region and period fit the question, wherever they are: search can miss
     a passage that states the number in other words (生产总值 for GDP)."""
     from kg.qa.periods import best_fit
     if not ctx.figures:
         return []
-    numeric = _numeric_cells(ctx)
+    everywhere, by_region, index = _figure_index(ctx)
     asked = set(q.regions) - {"全国"}
-    names = {r: r for r in asked}
+    groups = [by_region.get(r, {}) for r in asked] if asked else [everywhere]
+    terms = [t for t in q.terms if t.concept or len(t.forms[0]) >= 2]
+    near = index.shortlist(terms)  # the indicators outside it match no term
+    inds = list(everywhere) if near is None else [index.texts[i] for i in near]
+    scores: dict[str, float] = {}
+    fits: dict[str, bool] = {}
     picked = []
-    for f in ctx.figures:
-        if (f.doc_id, f.start, f.end) in numeric:
-            continue
-        if asked:
-            r = ctx.gazetteer.region(f.region.removeprefix("region-")) if f.region else None
-            if r is None or r.name not in names:
+    for group in groups:
+        for ind in inds:
+            figs = group.get(ind)
+            if not figs:
                 continue
-        if q.periods and f.period and best_fit(q.periods, f.period) == 0:
-            continue
-        ind = _indicator(ctx, f)
-        m = max((term_match(t, ind) for t in q.terms if t.concept or len(t.forms[0]) >= 2), default=0.0)
-        if m >= 0.6:
-            picked.append((m, f))
-    picked.sort(key=lambda x: -x[0])
-    out = []
-    for _, f in picked[:limit]:
-        out.append(_text_candidate(ctx, f))
-    return out
+            if ind not in scores:
+                scores[ind] = max((term_match(t, ind) for t in terms), default=0.0)
+            m = scores[ind]
+            if m < 0.6:
+                continue
+            for pos, f in figs:
+                if q.periods and f.period:
+                    if f.period not in fits:
+                        fits[f.period] = best_fit(q.periods, f.period) != 0
+                    if not fits[f.period]:
+                        continue
+                picked.append((pos, m, f))
+    picked.sort(key=lambda x: x[0])  # the figures' own order, which breaks ties as before
+    picked.sort(key=lambda x: -x[1])
+    return [_text_candidate(ctx, f) for _, _, f in picked[:limit]]
 
 
 def _table_text(ctx: QAContext, t: Table) -> str:
@@ -138,16 +170,28 @@ def _table_text(ctx: QAContext, t: Table) -> str:
     return ctx.cache[key]
 
 
+def _table_index(ctx: QAContext):
+    if "table_index" not in ctx.cache:
+        from kg.qa.shortlist import BigramIndex
+        ctx.cache["table_index"] = BigramIndex([_table_text(ctx, t) for t in ctx.tables])
+    return ctx.cache["table_index"]
+
+
 def tables_for(ctx: QAContext, q: Question) -> list[Table]:
     """The tables the question names (表3) plus those whose caption and headers best cover its words."""
     named = [t for t in ctx.tables if q.table_ref and t.label == q.table_ref]
     total = sum(x.weight for x in q.terms) or 1.0
     scored = []
-    for t in ctx.tables:
+    # a table sharing no bigram with a term scores at most the region's 0.15, under the 0.3 a table needs
+    near = _table_index(ctx).shortlist(q.terms)
+    seen: dict[str, float] = {}  # copies of a table share their caption and headers
+    for t in ctx.tables if near is None else (ctx.tables[i] for i in near):
         if t in named or not t.cells:
             continue
         text = _table_text(ctx, t)
-        s = sum(x.weight * term_match(x, text) for x in q.terms) / total
+        if text not in seen:
+            seen[text] = sum(x.weight * term_match(x, text) for x in q.terms) / total
+        s = seen[text]
         doc = ctx.documents.get(t.doc_id)
         if q.regions and doc is not None and doc.region in q.regions:
             s += 0.15
@@ -187,4 +231,6 @@ def candidates(ctx: QAContext, q: Question, extra_queries: tuple[str, ...] = ())
 
 
 def table_labels(ctx: QAContext) -> dict[str, str]:
-    return {t.id: t.label for t in ctx.tables}
+    if "table_labels" not in ctx.cache:
+        ctx.cache["table_labels"] = {t.id: t.label for t in ctx.tables}
+    return ctx.cache["table_labels"]
