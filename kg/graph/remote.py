@@ -17,13 +17,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Iterator
 
 from rdflib import Graph
 
 from kg.errors import GraphStoreUnreachable, StoreError
 from kg.graph.config import Remote
-from kg.graph.store import FORMAT, remove_update, replace_update, schema_update
+from kg.graph.store import FORMAT, Dumps, remove_update, replace_update, schema_update
 from kg.graph.vocab import CATALOGUE_GRAPH, GRAPH, PREFIXES, SCHEMA_GRAPH, graph_uri
 
 META_GRAPH = str(GRAPH["meta"])  # the marker: format, knowledge-base generation, knowledge-base id
@@ -58,7 +57,7 @@ def _opener(url: str):
     return urllib.request.build_opener()
 
 
-class RemoteGraphStore:
+class RemoteGraphStore(Dumps):
     """PolicyKG's named graphs on a SPARQL 1.1 server; `root` is the server's URL (for messages)."""
 
     def __init__(self, remote: Remote, read_only: bool) -> None:
@@ -289,17 +288,3 @@ class RemoteGraphStore:
             self._mirror = mirror
         return self._mirror
 
-    def quads(self) -> Iterator:
-        return iter(self.ox.quads_for_pattern(None, None, None, None))
-
-    def nquads(self) -> bytes:
-        import pyoxigraph as ox
-        return self.ox.dump(format=ox.RdfFormat.N_QUADS)
-
-    def dataset(self):
-        from rdflib import Dataset
-        ds = Dataset(default_union=True)
-        for prefix, ns in PREFIXES.items():
-            ds.bind(prefix, ns, replace=True)
-        ds.parse(data=self.nquads(), format="nquads")
-        return ds

@@ -92,7 +92,29 @@ def _open_read_only(ox, db: Path, tries: int = 20):
             time.sleep(0.05)
 
 
-class GraphStore:
+class Dumps:
+    """Reading a whole store out of its pyoxigraph Store (`self.ox`): the embedded store's own, or the remote
+    store's local mirror."""
+
+    def quads(self) -> Iterator:
+        """Every quad, as pyoxigraph Quads, schema graph included."""
+        return iter(self.ox.quads_for_pattern(None, None, None, None))
+
+    def nquads(self) -> bytes:
+        import pyoxigraph as ox
+        return self.ox.dump(format=ox.RdfFormat.N_QUADS)
+
+    def dataset(self):
+        """An in-memory rdflib Dataset copy (default graph = union), for rdflib serialisers and tools."""
+        from rdflib import Dataset
+        ds = Dataset(default_union=True)
+        for prefix, ns in PREFIXES.items():
+            ds.bind(prefix, ns, replace=True)
+        ds.parse(data=self.nquads(), format="nquads")
+        return ds
+
+
+class GraphStore(Dumps):
     """One directory: the Oxigraph database plus meta.json with the knowledge-base generation it reflects."""
 
     def __init__(self, root: Path, store, read_only: bool) -> None:
@@ -271,22 +293,6 @@ class GraphStore:
         return self.ox.query(sparql, prefixes=PREFIXES if prefixes is None else prefixes,
                              use_default_graph_as_union=True)
 
-    def quads(self) -> Iterator:
-        """Every quad, as pyoxigraph Quads, schema graph included."""
-        return iter(self.ox.quads_for_pattern(None, None, None, None))
-
-    def nquads(self) -> bytes:
-        import pyoxigraph as ox
-        return self.ox.dump(format=ox.RdfFormat.N_QUADS)
-
-    def dataset(self):
-        """An in-memory rdflib Dataset copy (default graph = union), for rdflib serialisers and tools."""
-        from rdflib import Dataset
-        ds = Dataset(default_union=True)
-        for prefix, ns in PREFIXES.items():
-            ds.bind(prefix, ns, replace=True)
-        ds.parse(data=self.nquads(), format="nquads")
-        return ds
 
 
 def sync(store: GraphStore, doc_ids: Iterable[str], generation: int,
