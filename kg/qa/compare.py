@@ -9,10 +9,11 @@ from kg.qa.cite import cite_candidate, unique
 from kg.qa.context import QAContext
 from kg.qa.gather import candidates, table_labels
 from kg.qa.ground import ground
+from kg.qa.items import side_label
 from kg.qa.lookup import shown
 from kg.qa.match import Scored, rank
 from kg.qa.periods import label as period_label, parse
-from kg.qa.question import Question, analyse, side_label
+from kg.qa.question import Question, analyse
 from kg.types import Answer
 
 _PERCENTISH = ("%", "‰", "")

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from kg.extract.numbers import find_periods
-from kg.qa.asked_periods import BARE_YEAR, prepare, question_periods
+from kg.qa.asked_periods import prepare, question_periods
 from kg.qa.counts import cn_number
+from kg.qa.items import SUM, TABLE_REF, indicator_options, joined_names, label, listed
 from kg.qa.split import split_asks
 from kg.qa.terms import ask_words, question_terms
 from kg.qa.text import Term, canon, mentions_target, norm
 
-# Normalised like Table.label: 表3, 附录表2, 附表1, 图表43.
-# 表3, 图表28, 附录表2, and the chapter-numbered 表1-1 / 表5-10 of budget books
-_TABLE_REF = re.compile(r"(附录表|附表|图表|表)\s*(\d{1,3})(?:\s*[-－—–]\s*(\d{1,3}))?")
 _DOC_NO = re.compile(r"\d{1,4}号文?")
 # the whole reference (国办发〔2024〕52号文): masked from the indicator words, which it is not
 _DOC_REF = re.compile(r"(?:[\u4e00-\u9fff]{1,5}[发函字])?\s*[〔\[(（]?\s*(?:19|20)?\d{0,2}\s*[〕\])）]?\s*\d{1,4}号文?")
@@ -85,7 +82,7 @@ class Question:
 
 
 def find_table_ref(text: str) -> str | None:
-    m = _TABLE_REF.search(text)
+    m = TABLE_REF.search(text)
     if not m:
         return None
     return f"{m.group(1)}{int(m.group(2))}" + (f"-{int(m.group(3))}" if m.group(3) else "")
@@ -102,13 +99,10 @@ _RELATIVE_BASE = re.compile(r"(?:比|较)(?:上年同期|上年|去年|上月|�
 _TWO_NUMBERS = re.compile(r"从多少[^，,？?；;]{0,12}(?:到|至)多少|(?:多少|几)[^，,？?；;]{1,10}(?:多少|几)")
 
 
-_SUM = re.compile(r"加起来|加在一起|之和|一共|总共|共计|合起来")
-
-
 def _kind(t: str) -> tuple[str, str | None]:
     if _TWO_NUMBERS.search(t):  # 从多少提高到多少: the sentence that says both
         return "text", None
-    if _SUM.search(t) and re.search(r"和|与|、|及|两", t):  # A和B加起来多少: the values added, with the working
+    if SUM.search(t) and re.search(r"和|与|、|及|两", t):  # A和B加起来多少: the values added, with the working
         return "number", "sum"
     if _SPLIT_ASK.search(t):
         return "number", None
@@ -158,7 +152,7 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
     periods, pspans = question_periods(t)
     masked += pspans
     table_ref = find_table_ref(t)
-    masked += [m.span() for m in _TABLE_REF.finditer(t)]
+    masked += [m.span() for m in TABLE_REF.finditer(t)]
     quoted = tuple(norm(q) for q in re.findall(r"[“\"]([^”\"]{2,20})[”\"]", t))
     doc_numbers = tuple(norm(m.group().rstrip("文")) for m in _DOC_NO.finditer(t))
     kind, op = _kind(t)
@@ -201,80 +195,17 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
         first = analyse(asks[0], gazetteer, q, _inherit_terms=False)
         out = [first]
         for a in asks[1:]:  # …余额多少？一般债务和专项债务各多少？: an ask that lists items is one ask per item
-            items = _items(a, gazetteer)
-            out += [replace(analyse(x, gazetteer, first, _inherit_terms=False), label=_label(n, gazetteer))
+            items = listed(a, gazetteer)
+            out += [replace(analyse(x, gazetteer, first, _inherit_terms=False), label=label(n, gazetteer))
                     for x, n in items] or [analyse(a, gazetteer, first)]
         q = replace(q, asks=tuple(out))
-    elif op in (None, "sum") and kind == "number" and (items := _items(t, gazetteer) or _joined(t, gazetteer)):
+    elif op in (None, "sum") and kind == "number" and (items := listed(t, gazetteer) or joined_names(t, gazetteer)):
         # 外贸出口和实际使用外资分别是多少: one ask per indicator, each with the question's region and period
-        q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=_label(n, gazetteer))
+        q = replace(q, asks=tuple(replace(analyse(x, gazetteer, q, _inherit_terms=False), label=label(n, gazetteer))
                                   for x, n in items))
-        if not _items(t, gazetteer):  # 常住人口和城镇化率: two names, unless the reports write it as one
-            q = replace(q, joined=canon(_label(items[0][1] + "和" + items[-1][1], gazetteer)))
+        if not listed(t, gazetteer):  # 常住人口和城镇化率: two names, unless the reports write it as one
+            q = replace(q, joined=canon(label(items[0][1] + "和" + items[-1][1], gazetteer)))
     return q
-
-
-_JOINED = re.compile(r"([^，,？?；;：:]+?(?:和|与|及)[^，,？?；;：:和与及、]+?)(?:分别|各|是|为)*(?:多少|几)?[？?。]?$")
-
-
-def _joined(t: str, gazetteer) -> list[tuple[str, str]]:
-    """年末常住人口和城镇化率 / 酒店经营收入和毛利率: two indicators joined without 分别, each a name of two
-    characters or more (not places or years: 辽宁和山西, 2019年和2020年)."""
-    m = _JOINED.search(t)
-    if not m:
-        return []
-    a, b = re.split(r"和|与|及", m.group(1), maxsplit=1)
-    if len(_label(a, gazetteer)) < 2 or len(_label(b, gazetteer)) < 2:
-        return []
-    return [(a, a), (b, b)]
-
-
-def _items(t: str, gazetteer) -> list[tuple[str, str]]:
-    # A和B分别是多少; also A和B是多少 where both sides name an indicator of their own (当年末限额A和上年末限额B)
-    m = re.search(r"([^，,？?；;：:]+?)(?:分别|各自|各)[^，,？?；;]{0,6}?(?:多少|几)", t)
-    loose = m is None
-    m = m or re.search(r"([^，,？?；;：:]+?和[^，,？?；;：:]+?)(?:是|为)(?:多少|几)", t)
-    if not m:
-        return []
-    # 城乡居民…分别: the urban and the rural figure (城乡 is 城镇和农村 in statistics)
-    head = m.group(1) if loose else re.sub(r"城乡(?=居民|常住居民)", "城镇和农村", m.group(1), count=1)
-    parts = [p for p in re.split(r"和|与|及|以及|、", head) if p.strip()]
-    if len(parts) < 2 or (loose and not all(_parallel(parts[0], p) for p in parts[1:])):
-        return []  # without 分别, only parallel items (当年末限额A和上年末限额B), not 教学和智库建设 in one name
-    labels = [_label(p, gazetteer) for p in parts]
-    if any(len(x) < 2 for x in labels):
-        return []  # 2019年、2020年各发了多少: periods or regions, handled one by one elsewhere
-    # 城镇和农村居民收入: the short side shares the longer side's head (城镇居民收入)
-    last = parts[-1]
-    parts = [p + last[len(x):] if len(x) <= 3 < len(last) - len(x) + 1 and i < len(parts) - 1
-             else p for i, (p, x) in enumerate(zip(parts, labels))]
-    # …分别要增长多少: each item takes the predicate after 分别 (要增长: a growth target), not into its label
-    said = re.sub(r"^(?:分别|各自|各)|(?:是|为)?(?:多少|几)[^，,？?；;]*$", "", t[m.end(1):m.end()]) if not loose else ""
-    return [(p + said, p) for p in parts]
-
-
-def _parallel(a: str, b: str) -> bool:
-    """Two items of one kind end alike: a two-character word near both ends (限额A / 限额B, 出口额 / 进口额)."""
-    a, b = (re.sub(r"[A-Za-z\d]$|[为是的]+$", "", x.strip()) for x in (a, b))
-    return any(a[-4:][i:i + 2] in b[-4:] for i in range(len(a[-4:]) - 1))
-
-
-def _label(text: str, gazetteer) -> str:
-    """An ask's indicator words: without region, period, table reference or the possessive."""
-    t = prepare(text)
-    for s, e, _ in sorted(gazetteer.find_regions(t), reverse=True):
-        t = t[:s] + t[e:]
-    for p in sorted(find_periods(t), key=lambda p: -p.start):
-        t = t[:p.start] + t[p.end:]
-    t = _SUM.sub("", _TABLE_REF.sub("", t))
-    return re.sub(r"[\s：:（）()的“”]|时期|期间|(?:是|为)$", "", BARE_YEAR.sub("", t))
-
-
-def side_label(text: str, gazetteer) -> str:
-    """A side's indicator words as an answer names them (出口 of 2024年出口比进口多多少), at most 12 characters."""
-    t = re.sub(r"[？?。，,]|(?:是|为|的)?(?:多少|几)$", "", text)
-    t = _label(re.sub(r"^(?:那么|那|而|又)", "", t), gazetteer)
-    return t if len(t) <= 12 else ""
 
 
 _WILL = re.compile(r"(?:要|将|争取)(?:达到|突破|增长|实现|提高|提升|降到|降至|控制在|控制|超过|完成|新增|建成)")
@@ -303,7 +234,7 @@ def _comparison(q: Question, t: str, gazetteer) -> dict:
         return {"axis": "year", "candidates": tuple(years), "periods": ()}
     if len(years) >= 2:
         return {"axis": "year", "candidates": tuple(years), "periods": tuple(p for p in q.periods if p not in years)}
-    if options := _indicator_options(t, gazetteer):  # 城镇居民和农村居民收入哪个涨得快: two indicators
+    if options := indicator_options(t, gazetteer):  # 城镇居民和农村居民收入哪个涨得快: two indicators
         return {"axis": "indicator", "candidates": options}
     if re.search(r"哪个?月", t):
         return {"axis": "month", "within": True}
@@ -316,26 +247,6 @@ def _comparison(q: Question, t: str, gazetteer) -> dict:
     if _CHILD_AXIS.search(t) and len(q.regions) == 1:  # 广西哪个地级市: the places within the one named
         return {"axis": "region", "within_region": q.regions[0], "regions": ()}
     return {"axis": "region"}
-
-
-_OPTIONS = re.compile(r"([^，,？?；;：:]+?(?:和|与|、)[^，,？?；;：:]+?)(?:两者|二者|两项|这两个|两个)?(?:中|里|之中)?(?:哪个|哪一个|谁)")
-
-
-def _indicator_options(t: str, gazetteer) -> tuple[str, ...]:
-    """A和B哪个高 where A and B are indicators, not places or years: each option as a question of its own
-    (the words before and after the pair kept), the shorter sharing the longer one's head (城镇居民 → 城镇居民收入)."""
-    m = _OPTIONS.search(t)
-    if not m:
-        return ()
-    parts = re.split(r"和|与|、", m.group(1))
-    labels = [_label(p, gazetteer) for p in parts]
-    if len(parts) < 2 or any(len(x) < 2 for x in labels):
-        return ()
-    last = labels[-1]
-    labels = [x + last[len(x):] if len(x) < len(last) and any(x[-2:][i:] and x[-2:] in last[:len(x) + 1]
-                                                                for i in range(1)) else x for x in labels]
-    lead = parts[0][:parts[0].find(_label(parts[0], gazetteer)[:2])] if _label(parts[0], gazetteer)[:2] in parts[0] else ""
-    return tuple(f"{x}\t{lead}{x}{t[m.end(1):]}" for x in labels)
 
 
 _ITEM_AXIS = re.compile(r"哪(?:一|几)?[类项种]|哪(?:一|个)(?:部门|行业|产业|领域|品种|大类|方面|板块|渠道|科目)")
