@@ -6,7 +6,7 @@ Then each store answers typical queries (warm, median of --repeat runs, per quer
 is read back (the exports' path). The server runs on 127.0.0.1 with a temporary directory.
 
     python bench/remote_store.py                 # needs the `oxigraph` executable (pip install oxigraph)
-    python bench/remote_store.py --kb /tmp/kb    # an existing knowledge base (it is copied, not changed)
+    python bench/remote_store.py --kb KB_DIR    # an existing knowledge base (it is copied, not changed)
 """
 from __future__ import annotations
 

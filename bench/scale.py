@@ -1,6 +1,6 @@
 """End-to-end benchmark at N times the corpus: ingest, embeddings, KB size, search, answers, graph, export, memory.
 
-usage: python bench/scale.py --scale 100 --work /tmp/scale-kb [--extra] [--embed] [--reuse]
+usage: python bench/scale.py --scale 100 --work DIR [--extra] [--embed] [--reuse]
 
 The corpus is bench/scale_corpus.py's: the bundled reports (with --extra also ../shared/extra/*.txt) copied
 `--scale` times with places, years and figures changed per copy, written to WORK/corpus (never into the repo).

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from kg.extract.numbers import Period, Quantity, find_periods, find_quantities, fold, is_baseline
+from kg.extract.numbers import Period, Quantity, find_periods, find_quantities, fold, is_baseline, unit_end
 from kg.extract.phrases import (Item, after_unit_noun, clause_start, clean_phrase, direction_of, enumerated_items,
                                 indicator_from, measure_of)
 from kg.types import Chunk, Document, Figure, Section, content_id
@@ -143,7 +143,7 @@ def _from_to_years(text: str, figs: list[Figure], periods: list[Period]) -> list
         m = _YEAR_RANGE.match(a.period)
         if not m or b.period != a.period or "从" not in text[max(0, a.start - 4):a.start]:
             continue
-        if not _TO_LINK.fullmatch(text, _unit_end(text, a), b.start):
+        if not _TO_LINK.fullmatch(text, unit_end(text, a.end, a.unit), b.start):
             continue
         written = next((p for p in periods if p.template == a.period and p.end <= a.start), None)
         if written is None or len(re.findall(r"(?:19|20)\d\d", text[written.start:written.end])) < 2:
@@ -151,16 +151,6 @@ def _from_to_years(text: str, figs: list[Figure], periods: list[Period]) -> list
         figs[k] = replace(a, period=m.group(1), period_inferred=False)
         figs[k + 1] = replace(b, period=m.group(2), period_inferred=False)
     return figs
-
-
-def _unit_end(text: str, f: Figure) -> int:
-    i = f.end
-    for ch in f.unit:
-        while i < len(text) and text[i] in " \t":
-            i += 1
-        if i < len(text) and text[i] == ch:
-            i += 1
-    return i
 
 
 def _heading_period(sections: tuple[Section, ...], pos: int) -> Period | None:

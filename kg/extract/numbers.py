@@ -105,6 +105,17 @@ def find_quantities(text: str, start: int = 0, end: int | None = None, *, bare: 
     return [q for q in out if bare or q.unit]
 
 
+def unit_end(text: str, pos: int, unit: str) -> int:
+    """Where the unit written after a value ends (spaces may sit inside it: 亿 元)."""
+    i = pos
+    for ch in unit:
+        while i < len(text) and text[i] in " \t":
+            i += 1
+        if i < len(text) and fold(text[i]) == ch:
+            i += 1
+    return i
+
+
 def unit_info(unit: str) -> tuple[float, str] | None:
     """(multiplier, kind) of a unit written on its own, as table headers do: '亿元' -> (1e8, 'money'); None if unknown."""
     u = fold(unit.strip()).replace(" ", "")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.extract.numbers import find_periods, fold, parse_number, unit_info, year_in
+from kg.extract.numbers import find_periods, fold, parse_number, unit_end, unit_info, year_in
 from kg.qa.spans import approx_before, clause_at, qualifier_after, sentence_at
 from kg.qa.text import canon, mentions_target
 from kg.types import Document, Figure, Table, content_id
@@ -75,17 +75,6 @@ class Candidate:
                       table_id=self.table_id, row_header=self.headers[0], col_header=self.headers[1])
 
 
-def _unit_end(text: str, pos: int, unit: str) -> int:
-    """Where the unit written after a value ends (spaces may sit inside it: 亿 元)."""
-    i = pos
-    for ch in unit:
-        while i < len(text) and text[i] in " \t":
-            i += 1
-        if i < len(text) and fold(text[i]) == ch:
-            i += 1
-    return i
-
-
 _SEVERAL_YEARS = re.compile(r"\s*(?:[■●•—\-]+\s*)?(?:五年来|过去五年|近五年|“?十[三四五]五”?(?:时期|期间|以来))")
 _ONE_PERIOD_LEAD = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|过去一年|一年来|今年|去年|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 _RESPECTIVELY = re.compile(r"分别")
@@ -140,7 +129,7 @@ def text_candidate(f: Figure, doc: Document, gazetteer, bounds: tuple[int, int] 
     prev = sentence_at(text, ss - 1, lo, hi) if ss - 1 > lo else (ss, ss)
     section = doc.section_at(f.start)
     around = " ".join((text[prev[0]:prev[1]], *section[-2:], doc.title, doc.issuer or ""))
-    ue = _unit_end(text, f.end, f.unit)
+    ue = unit_end(text, f.end, f.unit)
     stated = any(s <= f.start for s, _, _ in gazetteer.find_regions(text[ss:f.start])) if f.region else False
     local = canon(text[cs:ce])
     big_s, big_e = clause_at(text, f.start, f.end, ss, se, big=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from kg.qa.candidates import Candidate, _unit_end
+from kg.extract.numbers import unit_end
+from kg.qa.candidates import Candidate
 from kg.qa.text import canon
 
 # what sits between a level and its growth in one sentence: its unit, a comma, the base, the verb
@@ -43,7 +44,7 @@ def companion(c: Candidate, pool: list[Candidate], doc_text: str) -> tuple[Candi
             return None
         x = row[0]
         return x, (f"下降{x.value.lstrip('-')}%" if x.value.startswith("-") else f"增长{x.value}%")
-    end = _unit_end(doc_text, c.value_span[1], c.unit)
+    end = unit_end(doc_text, c.value_span[1], c.unit)
     after = [x for x in pool if x.doc_id == c.doc_id and x.source == "text" and x.unit == "%"
              and end <= x.value_span[0] <= end + 24]
     for x in sorted(after, key=lambda x: x.value_span[0]):

@@ -14,11 +14,8 @@ def corpus_bigrams(ctx) -> frozenset[str]:
     """Every character bigram of the reports' canonical text (cached on the context)."""
     key = "corpus_bigrams"
     if key not in ctx.cache:
-        grams: set[str] = set()
-        for doc in ctx.documents.values():
-            t = canon(doc.text)
-            grams.update(t[i:i + 2] for i in range(len(t) - 1))
-        ctx.cache[key] = frozenset(grams)
+        t = corpus_text(ctx)
+        ctx.cache[key] = frozenset(t[i:i + 2] for i in range(len(t) - 1))
     return ctx.cache[key]
 
 

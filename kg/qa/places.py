@@ -7,6 +7,7 @@ import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
+from kg.qa.terms import COUNTED_PLACES
 from kg.types import Answer
 
 # Words jieba tags as places that stand for the whole country, which every national figure is about.
@@ -105,7 +106,6 @@ class _NsInMemory:
 
 
 _BLOCK = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._]+)")  # posseg's re_han_internal
-_COUNTED = re.compile(r"[两二三四五六七八九十几]+个?(?:省|市|区|县|省份|城市|地区|省市)")
 _HAN_RUN = re.compile(r"[\u4E00-\u9FD5]{2,}")  # posseg's HMM runs on re_han_detail runs; one char is too short
 
 
@@ -155,7 +155,7 @@ def unknown_places(question: str, gazetteer) -> tuple[str, ...]:
         word, flag = pair.word, pair.flag
         start, pos = question.find(word, pos), pos + len(word)
         if flag != "ns" or len(word) < 2 or word in NATIONAL or gazetteer.region(word) is not None \
-                or _COUNTED.fullmatch(word):
+                or COUNTED_PLACES.fullmatch(word):
             continue  # 三省 / 两市: how many of the places named, no place itself
         if any(s <= start and start + len(word) <= e for s, e in known) or word in out:
             continue

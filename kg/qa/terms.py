@@ -21,7 +21,7 @@ _STOP = re.compile("|".join(map(re.escape, sorted(_STOP_WORDS, key=len, reverse=
 # only 同比增长 6.1% after naming the indicator earlier still matches part of it (canonical spellings).
 _MEASURES = re.compile(r"同比增长|同比|增长|余额|占比|总额|目标|累计")
 _ASK_AROUND = re.compile(r"([\u4e00-\u9fff]{0,4})(?:什么时候|什么时间|何时|什么|多少|哪些|哪个|哪里|哪儿|哪|怎么|如何)([\u4e00-\u9fff]{0,4})")
-_COUNTED_PLACES = re.compile(r"[两二三四五六七八九十几\d]+个?(?:省|市|区|县|省份|城市|地区|省市)")
+COUNTED_PLACES = re.compile(r"[两二三四五六七八九十几\d]+个?(?:省|市|区|县|省份|城市|地区|省市)")
 _FUNCTION_CHARS = "是指为的了在以各能会要给把和与及或就即"
 
 
@@ -61,7 +61,7 @@ def question_terms(t: str, masked: list[tuple[int, int]], gazetteer, focus_from:
         words = _STOP.sub(lambda m: " " * len(m.group()), "".join(pieces))
         words = re.sub(r"(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z])", " ", words)
         for w in (x for word in words.split() for x in _MEASURES.sub(lambda m: f" {m.group()} ", canon(word)).split()):
-            if _is_unit(w) or _COUNTED_PLACES.fullmatch(w):
+            if _is_unit(w) or COUNTED_PLACES.fullmatch(w):
                 continue  # 多少万人: the unit the answer comes in; 三省: how many places are compared
             if len(w) >= 2 or (w.isascii() and w.isalpha()):
                 # a measure word says how, not what: it weighs less than the indicator it measures
