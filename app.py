@@ -93,6 +93,7 @@ def show_answer(a, i: int, ctx, titles, lang: str) -> None:
             st.warning(a.text)
         else:
             st.html(pv.answer_html(a.text))
+            st.caption(pv.confidence_line(a.score, lang))
         if line := understood_caption(a.question, ctx.gazetteer, lang):
             st.caption(pv.md_escape(line))
         for j, c in enumerate(a.citations, 1):
@@ -112,8 +113,7 @@ def show_answer(a, i: int, ctx, titles, lang: str) -> None:
 
 
 def chat_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
-    from kg.qa import answer
-    from kg.qa.followup import resolve_followup
+    from kg.service import ask
     T = translator(lang)
     history = st.session_state.setdefault("chat", [])
     asked = st.session_state.setdefault("asked", {})  # answer index -> the follow-up as typed
@@ -122,12 +122,11 @@ def chat_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
         st.info(T("chat.intro"))
     if question and question.strip():
         ctx = qa_context(kb, gen, lang)
-        typed = question.strip()
-        full = resolve_followup(history[-1].question, typed, ctx.gazetteer) if history else typed
         with st.spinner(T("chat.searching")):
-            history.append(answer(full, ctx))
-        if full != typed:
-            asked[len(history) - 1] = typed
+            reply = ask(ctx, question, history[-1].question if history else None)
+        history.append(reply.answer)
+        if reply.followup:
+            asked[len(history) - 1] = reply.typed
     if history:
         ctx = qa_context(kb, gen, lang)
         titles = {d.id: d.title for d in ctx.documents.values()}

@@ -21,6 +21,7 @@ MAX_BODY = 1 << 20  # bytes of a POSTed query
 
 class Question(BaseModel):
     question: str
+    previous: str | None = None  # the question before, for a follow-up (那山西呢？)
 
 
 def _citation(c) -> dict:
@@ -28,11 +29,14 @@ def _citation(c) -> dict:
             "page": c.page, "section": list(c.section), "text": c.text}
 
 
-def answer_json(ans) -> dict:
-    from kg.service import language_hint
-    return {"question": ans.question, "answer": ans.text, "abstained": ans.abstained, "kind": ans.kind,
+def answer_json(reply) -> dict:
+    """A kg.types.Reply as the API returns it; confidence is the fitted P(right) of what the answer states (of
+    the best rejected proposal when it abstains)."""
+    ans = reply.answer
+    return {"question": ans.question, "asked": reply.typed, "answer": ans.text, "abstained": ans.abstained,
+            "kind": ans.kind, "confidence": round(ans.score, 3),
             "citations": [_citation(c) for c in ans.citations], "related": [_citation(c) for c in ans.related],
-            "hint": language_hint(ans.question) if ans.abstained else None}
+            "hint": reply.hint}
 
 
 def _hit(h, rank: int) -> dict:
@@ -72,7 +76,7 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
 
     @app.post("/ask", summary="Answer a question (JSON body {\"question\": ...})")
     def ask_post(body: Question) -> dict:
-        return answer_json(session.ask(body.question))
+        return answer_json(session.ask(body.question, body.previous))
 
     @app.get("/search", summary="Hybrid BM25 + vector search over the passages")
     def search(q: str, k: int = Query(5, ge=1, le=100), doc: str | None = None, region: str | None = None,

@@ -10,7 +10,7 @@ from kg.index.manage import SearchIndexes
 from kg.index.search import Filters, Hit, Searcher, SearchSettings
 from kg.kb.store import KnowledgeBase
 from kg.progress import STAGES, Report
-from kg.types import Document, IngestReport
+from kg.types import Document, IngestReport, Reply
 
 Progress = Report
 
@@ -78,12 +78,25 @@ def open_qa(kb: KnowledgeBase, settings: Settings, qa=None, generator=None):
 
 
 def check_question(question: str) -> str:
-    """The question stripped; UsageError for an empty one (the front ends share this check)."""
+    """The question stripped; UsageError for an empty or overlong one, before any work is spent on it (the front
+    ends share this check)."""
     from kg.errors import UsageError
+    from kg.index.search import check_query
     q = (question or "").strip()
     if not q:
         raise UsageError("empty question: ask e.g. kg ask \"辽宁2024年旅游收入是多少？\"")
-    return q
+    return check_query(q)
+
+
+def ask(ctx, question: str, previous: str | None = None) -> Reply:
+    """The one front door of the CLI, the API and the app: check the question, read a follow-up with the question
+    before it (那山西呢？), answer, and add a hint for the asker when the answer is an abstention."""
+    from kg.qa import answer
+    from kg.qa.followup import resolve_followup
+    typed = check_question(question)
+    full = resolve_followup(previous, typed, ctx.gazetteer) if previous else typed
+    ans = answer(full, ctx)
+    return Reply(typed, full, ans, language_hint(full) if ans.abstained else None)
 
 
 def language_hint(question: str) -> str | None:
@@ -116,11 +129,10 @@ class Session:
             self._ctx, self._generation = open_qa(self.kb, self.settings, self._qa_settings), gen
         return self._ctx
 
-    def ask(self, question: str):
-        from kg.qa import answer
-        q = check_question(question)
+    def ask(self, question: str, previous: str | None = None) -> Reply:
+        check_question(question)  # bounded before the lock is taken
         with self.lock:
-            return answer(q, self.qa())
+            return ask(self.qa(), question, previous)
 
     def search(self, query: str, k: int = 5, doc: str | None = None, region: str | None = None,
                year: int | None = None) -> list[Hit]:

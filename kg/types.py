@@ -291,6 +291,21 @@ class Answer:
 
 
 @dataclass(frozen=True, slots=True)
+class Reply:
+    """What a front end shows for one question: as typed, as read (a follow-up is read with the question before
+    it), the answer, and a hint for the asker when there is one."""
+
+    typed: str
+    question: str
+    answer: Answer
+    hint: str | None = None
+
+    @property
+    def followup(self) -> bool:
+        return self.question != self.typed
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """What extraction found in one document; stored with it and removed with it."""
 

@@ -80,7 +80,8 @@ def ctx(kb_dir):
     from kg.config import Settings
     from kg.kb.store import KnowledgeBase
     kb = KnowledgeBase.open(kb_dir)
-    yield open_qa(kb, Settings(kb=kb_dir, dense=False))
+    # the rules' own answers: what these tests pin down (the fitted decision over them: tests/test_decide.py)
+    yield open_qa(kb, Settings(kb=kb_dir, dense=False), QASettings(decide=False))
     kb.close()
 
 
@@ -122,7 +123,7 @@ def test_the_neighbour_that_fits_period_indicator_and_measure(ctx, question, exp
 def test_figures_are_read_from_passages_when_none_were_stored(ctx):
     from kg.qa import make_context
     bare = make_context(ctx.searcher, list(ctx.documents.values()), list(ctx.chunks.values()), ctx.tables, [],
-                        ctx.gazetteer)
+                        ctx.gazetteer, ctx.settings)
     assert not bare.stored_figures
     assert answer("辽宁2024年旅游收入是多少？", bare).text == "6325亿元，增长25.9%"  # with the growth stated beside it
     assert answer("辽宁2024年固投增速比年初目标低多少个百分点？", bare).text.startswith("低4.7个百分点")
@@ -219,7 +220,9 @@ def test_cli_ask_single_and_batch(kb_dir, tmp_path, capsys):
     args = parser.parse_args(["ask", "--kb", str(kb_dir), "--no-dense", "辽宁2024年旅游收入是多少？"])
     assert args.func(args) == 0
     out = capsys.readouterr().out
-    assert out.startswith("6325亿元，增长25.9%\n引用：") and "[1] 辽宁省金融运行报告（2025）" in out
+    # answered, or (below the fitted threshold on this three-excerpt base) shown as the likeliest guess
+    first, rest = out.split("\n", 1)
+    assert "6325亿元" in first and rest.startswith(("引用：", "相关段落：")) and "辽宁省金融运行报告（2025）" in rest
     qs = tmp_path / "q.jsonl"
     qs.write_text('{"id": "a", "question": "辽宁2024年旅游收入是多少？"}\n{"id": "b", "question": "表3：北京2024年社零目标"}\n',
                   encoding="utf-8")

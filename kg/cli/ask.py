@@ -30,7 +30,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from kg.errors import UsageError
     from kg.eval.qa import answer_record, load_jsonl
     from kg.qa import answer
-    from kg.service import check_question, language_hint, open_qa
+    from kg.service import ask, check_question, open_qa
     if (args.question is not None) == bool(args.questions):
         raise UsageError("give a QUESTION or --questions FILE.jsonl (not both)")
     if args.questions:
@@ -45,14 +45,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
                     raise UsageError(f"{args.questions}:{n}: needs a non-empty \"question\" field")
                 print_json(answer_record(str(q.get("id", f"q{n}")), answer(q["question"], ctx)))
             return 0
-        ans = answer(args.question, ctx)
+        reply = ask(ctx, args.question)
     if args.json:
-        print_json(answer_record("q1", ans))
+        print_json({**answer_record("q1", reply.answer), "confidence": round(reply.answer.score, 3)})
     else:
-        _print_answer(ans)
-        hint = language_hint(ans.question) if ans.abstained else None
-        if hint:
-            print(hint)
+        _print_answer(reply.answer)
+        if reply.hint:
+            print(reply.hint)
     return 0
 
 
@@ -81,6 +80,10 @@ def cmd_eval_answers(args: argparse.Namespace) -> int:
             print_json({"set": path, **summary.as_dict()})
         else:
             print(f"{path}: {format_summary(summary)}")
+        if getattr(args, "by_report", False):
+            docs = {q["id"]: (q.get("doc") or ["-"])[0] for _, qs in sets for q in qs}
+            for doc in sorted({docs[r.id] for r in rows}):
+                print(f"  {doc}: {summarise([r for r in rows if docs[r.id] == doc]).total.headline()}")
         if args.misses and path != "all":
             for line in format_misses(rows):
                 print(line)
@@ -101,6 +104,10 @@ def cmd_eval_synthetic(args: argparse.Namespace) -> int:
     from kg.service import open_qa
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
+    if args.twins and not (args.write and args.no_answer):
+        raise UsageError("--twins makes training data: give it with --write FILE.jsonl --no-answer")
+    if args.twins < 0:
+        raise UsageError(f"--twins must be at least 1, got {args.twins}")
     if args.phrasings < 1:
         raise UsageError(f"--phrasings must be at least 1, got {args.phrasings}")
     with open_kb(args) as kb:
@@ -111,6 +118,9 @@ def cmd_eval_synthetic(args: argparse.Namespace) -> int:
         gen = generate(docs, kb.tables(), figures, vocabulary(load_gazetteer()), args.seed, args.phrasings,
                        args.limit)
         questions = [q for q in gen.questions if args.split == "all" or q["split"] == args.split]
+        if args.twins:
+            from kg.eval.twins import twins
+            questions += twins(questions, docs, vocabulary(load_gazetteer()).regions, args.twins)
         if args.write:
             Path(args.write).write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions),
                                         encoding="utf-8")
@@ -139,6 +149,7 @@ def add_eval_answer_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("answers", nargs="*", metavar="FILE.jsonl",
                     help="score answers to these question sets (id, question, type, category, accept, evidence)")
     sp.add_argument("--json", action="store_true", help="print each summary as one JSON object")
+    sp.add_argument("--by-report", action="store_true", help="also one line per report (a question's first doc)")
     sp.add_argument("--synthetic", action="store_true", help="generate questions from the knowledge base's own "
                     "table cells, figures and definitions and score the round trip per report")
     sp.add_argument("--limit", type=int, metavar="N", help="--synthetic: at most N questions per document")
@@ -151,6 +162,8 @@ def add_eval_answer_options(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--write", metavar="FILE.jsonl", help="--synthetic: write the questions (dev.jsonl format, "
                     "plus split) to FILE")
     sp.add_argument("--no-answer", action="store_true", help="--synthetic: only generate (with --write)")
+    sp.add_argument("--twins", type=int, metavar="K", default=0, help="--synthetic: add an unanswerable twin (the "
+                    "question about a place or year no report names) for every K-th question (training data for kg fit)")
 
 
 def register(sub) -> None:

@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from kg.cli import ask as cli_ask, graph as cli_graph, query as cli_query, terms as cli_terms
+from kg.cli import ask as cli_ask, fit as cli_fit, graph as cli_graph, query as cli_query, terms as cli_terms
 from kg.cli.common import (DEFAULT_CORPUS, add_command, add_graph_store_options, add_model_options, open_kb,
                            print_json, progress, settings)
 from kg.errors import KgError
@@ -128,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--doc", metavar="ID", help="only this document")
     sp.add_argument("--json", action="store_true", help="one JSON object per line (cells with header paths)")
     cli_ask.register(sub)
+    cli_fit.register(sub)
     cli_query.register(sub)
     cli_graph.register(sub)
     cli_terms.register(sub)

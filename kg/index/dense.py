@@ -80,6 +80,7 @@ class DenseIndex:
         self.model = model
         self.dim = dim
         self.generation = generation
+        self._rows = {cid: i for i, cid in enumerate(ids)}
 
     @classmethod
     def build(cls, ids: list[str], vectors: np.ndarray, model: str, generation: int = 0) -> "DenseIndex":
@@ -101,6 +102,11 @@ class DenseIndex:
         scores, rows = self.index.search(np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32),
                                          min(n, len(self.ids)))
         return [(self.ids[r], float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+
+    def vector(self, chunk_id: str) -> np.ndarray | None:
+        """The stored vector of one chunk (a flat index keeps them as they were added)."""
+        row = self._rows.get(chunk_id)
+        return None if row is None else self.index.reconstruct(row)
 
     def save(self, dest: Path) -> None:
         import faiss

@@ -69,6 +69,7 @@ class Searcher:
             self.dense.check_model(embedder)
         self.doc_meta = doc_meta or {}
         self.settings = settings
+        self._last_query: tuple[str | None, np.ndarray | None] = (None, None)
 
     def _allowed(self, f: Filters) -> Callable[[str], bool]:
         def ok(chunk_id: str) -> bool:
@@ -100,6 +101,18 @@ class Searcher:
         q = self.embedder.embed([query], "query")[0]
         # a filter drops some of the nearest: take more than n so that n usually survive it
         return [cid for cid, _ in self.dense.search(q, n * 4) if allowed(cid)][:n]
+
+    def similarity(self, query: str, chunk_ids: Sequence[str]) -> float | None:
+        """The highest cosine between the query and these chunks' stored vectors; None without a dense index."""
+        if self.dense is None:
+            return None
+        vecs = [v for cid in chunk_ids if (v := self.dense.vector(cid)) is not None]
+        if not vecs:
+            return None
+        if self._last_query[0] != query:  # the proposals of one question share its vector
+            self._last_query = (query, self.embedder.embed([query], "query")[0])
+        q = self._last_query[1]
+        return max(float(np.dot(q, v)) for v in vecs)
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         check_query(query)

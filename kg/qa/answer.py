@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.qa.asks import read_asks
 from kg.qa.ground import ground
 from kg.qa.cite import cite_candidate, cite_chunk, unique
 from kg.qa.compare import difference, extreme, total
 from kg.qa.context import QAContext
+from kg.qa.cues import ASKING
 from kg.qa.defined import defined_answer
 from kg.qa.lists import list_answer
 from kg.qa.lookup import lookup
@@ -19,29 +20,52 @@ from kg.qa.textual import text_answer
 from kg.types import Answer
 
 _ASKS_MEANING = re.compile(r"什么意思|啥意思|怎么理解|怎么算|如何计算|怎么计算|指的是|是指|含义|定义")
-_ASKING = re.compile(r"[？?。！!]+$|是多少|有多少|多少|是什么|什么|哪几个|哪些|哪个|谁|怎么|如何|吗|呢")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the rules propose for a question before the fitted decision: the answer (or abstention), the
+    question as read, the ranked values and the passages read (for the features and the abstention message)."""
+
+    answer: Answer
+    question: Question
+    ranked: tuple = ()
+    chunks: tuple = ()
 
 
 def answer(question: str, ctx: QAContext) -> Answer:
-    """Answer from the tables and figures first, from the best sentence otherwise, or abstain."""
+    """The rules propose answers, the fitted decision (kg.qa.decide) keeps the likeliest if it is likely enough;
+    else an abstention that shows the closest."""
     if not question or not question.strip():
         raise ValueError("empty question: give the question text")
-    q = ground(analyse(question, ctx.gazetteer), ctx)
-    asks = [ground(a, ctx) for a in read_asks(question, ctx.gazetteer)] if q.op is None else []
-    if len(asks) > 1 and (any(a.kind != "number" or a.op for a in asks) or len(q.asks) < len(asks)):
-        return _compound(q, asks, ctx)  # the one-question reading would answer only part of it
-    ans, ranked, chunks = _route(q, ctx)
-    if ans is None and len(asks) > 1:
-        return _compound(q, asks, ctx)  # several values that the one-question reading did not find together
-    places = unknown_places(question, ctx.gazetteer) if ans is not None else ()
-    if places and not names_places(ans, places, {d: doc.text for d, doc in ctx.documents.items()}):
-        ans = None  # a figure about somewhere else is not an answer about 东京
-    if ans is None:
-        return abstain(q, ctx, ranked, chunks)
-    if ctx.generator is not None and ctx.settings.generate:
+    from kg.qa.decide import decide
+    ans = decide(question, ctx)
+    if not ans.abstained and ctx.generator is not None and ctx.settings.generate:
         from kg.qa.generate import rewrite
         ans = rewrite(ans, ctx.generator)
     return ans
+
+
+def draft(question: str, ctx: QAContext) -> Draft:
+    """Answer from the tables and figures first, from the best sentence otherwise, or abstain."""
+    q = ground(analyse(question, ctx.gazetteer), ctx)
+    asks = [ground(a, ctx) for a in read_asks(question, ctx.gazetteer)] if q.op is None else []
+    if len(asks) > 1 and (any(a.kind != "number" or a.op for a in asks) or len(q.asks) < len(asks)):
+        return Draft(_compound(q, asks, ctx), q)  # the one-question reading would answer only part of it
+    ans, ranked, chunks = _route(q, ctx)
+    if ans is None and len(asks) > 1:
+        return Draft(_compound(q, asks, ctx), q, tuple(ranked), tuple(chunks))
+    if ans is not None and elsewhere(question, ans, ctx):
+        ans = None  # a figure about somewhere else is not an answer about 东京
+    if ans is None:
+        ans = abstain(q, ctx, ranked, chunks)
+    return Draft(ans, q, tuple(ranked), tuple(chunks))
+
+
+def elsewhere(question: str, ans: Answer, ctx: QAContext) -> bool:
+    """The question names a place the reports do not cover, and the answer's passages do not name it either."""
+    places = unknown_places(question, ctx.gazetteer)
+    return bool(places) and not names_places(ans, places, {d: doc.text for d, doc in ctx.documents.items()})
 
 
 def _compound(q: Question, asks: list[Question], ctx: QAContext) -> Answer:
@@ -95,7 +119,7 @@ def _as_text(q: Question, ctx: QAContext) -> tuple[Answer | None, list, list]:
 
 
 def _topic(q: Question) -> str:
-    return _ASKING.sub("", re.sub(r"\s+", "", q.text)).strip("，,：:（）() ")[:40]
+    return ASKING.sub("", re.sub(r"\s+", "", q.text)).strip("，,：:（）()？?。！! ")[:40]
 
 
 def _describe(c, ctx: QAContext) -> str:

@@ -28,6 +28,8 @@ class QASettings:
     generator_url: str | None = None  # OpenAI-compatible base URL, e.g. http://localhost:8000/v1
     generator_model: str | None = None
     generate: bool = False  # rewrite answers with the generator (off by default, never in tests)
+    decide: bool = True  # the fitted decision (kg.qa.decide) picks and thresholds; False: the rules' own answer
+    #                      (their hand floors decide), what the tests of a rule's mechanism read
 
     def __post_init__(self) -> None:
         if self.passages < 1 or self.tables < 0:

@@ -69,7 +69,15 @@ def region_factor(q: Question, c: Candidate) -> float:
         return 1.0 if c.region == NATION else 0.9 if c.region is None else 0.25
     if c.region is None:
         return 0.45  # a national report may still speak of the province, but nothing says so
+    if any(_within(c.region, a) for a in asked):
+        return 0.4  # 打造贵阳“青云市集”等聚集区55个 in a 贵州 report: a place inside the one asked about
     return 0.0
+
+
+@lru_cache(maxsize=4096)
+def _within(child: str, ancestor: str) -> bool:
+    from kg.extract.gazetteer import load_gazetteer
+    return child != ancestor and load_gazetteer().is_within(child, ancestor)
 
 
 _GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨|降|跌|同比|环比|变化|变动|上升|提高|减少|增加|回落|扩大|收窄|百分点|%|率")

@@ -188,3 +188,11 @@ def figure_card(c: Citation, f: Figure, unit: str = "", lang: str = "zh") -> Car
     written = figure_label(f) if f.unit else f"{f.text}{unit}"
     return Card(heading=f"{f.indicator or tr(lang, 'figure.generic')} {f.period} = {written} — {c.title}",
                 location=location(c, lang), html=highlight_html(c.text, [(f.start - c.start, f.end - c.start)]))
+
+
+def confidence_line(p: float, lang: str = "zh") -> str:
+    """The fitted P(right) in words an analyst reads at a glance (高 / 中 / 低), with the figure."""
+    from kg.ui.i18n import translator
+    T = translator(lang)
+    level = "high" if p >= 0.9 else "mid" if p >= 0.75 else "low"  # display words only; the decision is fitted
+    return T("chat.confidence", level=T(f"confidence.{level}"), p=f"{p:.0%}")

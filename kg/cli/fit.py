@@ -1,0 +1,69 @@
+"""CLI command fit: refit the answer decision (kg.qa.decide) from labelled question files."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kg.cli.common import add_command, add_model_options, check_text_file, open_kb, settings
+
+
+def _load(paths: list[str]) -> list[dict]:
+    from kg.eval.qa import check_questions, load_jsonl
+    out = []
+    for p in paths:
+        qs = load_jsonl(check_text_file(p, "question set"))
+        check_questions(qs, p)
+        out += qs
+    return out
+
+
+def cmd_fit(args: argparse.Namespace) -> int:
+    """Label every answer the engine proposes for the train and dev questions, fit P(right) on train, choose the
+    threshold on dev (at most --max-wrong answered wrong), print before/after on dev and install the model."""
+    from dataclasses import replace
+    from pathlib import Path
+    from kg.errors import UsageError
+    from kg.qa.decide.fit import choose_threshold, fit, label, outcome
+    from kg.qa.decide.model import MODEL_FILE, load_model
+    from kg.service import open_qa
+    if not 0 <= args.max_wrong < 1:
+        raise UsageError(f"--max-wrong must be a fraction in [0, 1), got {args.max_wrong}")
+    if not args.dev:
+        raise UsageError("give --dev FILE.jsonl: the threshold is chosen on questions the fit did not see")
+    train, dev = _load(args.train), _load(args.dev)
+    with open_kb(args) as kb:
+        ctx = open_qa(kb, settings(args))
+        tick = lambda what, n: (lambda i: print(f"\r{what} {i}/{n}", end="", file=sys.stderr, flush=True))
+        lt = label(train, ctx, tick("labelling train", len(train)))
+        ld = label(dev, ctx, tick("\nlabelling dev", len(dev)))
+        print(file=sys.stderr)
+    names = lambda paths: ", ".join(Path(p).name for p in paths)  # no machine's paths in the model file
+    model = fit(lt, args.c, {"train": f"{len(train)} questions ({names(args.train)})",
+                             "dev": f"{len(dev)} questions ({names(args.dev)})"})
+    t = choose_threshold(model, ld, args.max_wrong)
+    before = outcome(load_model(), ld)
+    rules = outcome(None, ld)
+    info = {**dict(model.info), "threshold_on_dev": f"{t:.2f} (max wrong {args.max_wrong:.0%})",
+            "dev": outcome(model, ld, t).line()}
+    model = replace(model, threshold=t, info=tuple(sorted(info.items())))
+    after = outcome(model, ld)
+    print(f"dev, the rules alone:      {rules.line()}")
+    print(f"dev, the installed model:  {before.line()}")
+    print(f"dev, the new model (t={t:.2f}): {after.line()}")
+    print(f"train, the new model:      {outcome(model, lt).line()}")
+    out = Path(args.out) if args.out else MODEL_FILE
+    out.write_text(model.to_json() + "\n", encoding="utf-8")
+    load_model.cache_clear()
+    print(f"wrote {out}")
+    return 0
+
+
+def register(sub) -> None:
+    sp = add_command(sub, "fit", "refit the answer decision (P(right) per proposed answer) from question files",
+                     "kg fit --kb KB bench/questions/bank/train.jsonl --dev bench/questions/bank/dev.jsonl", cmd_fit)
+    sp.add_argument("train", nargs="+", metavar="TRAIN.jsonl", help="labelled questions to fit on (dev.jsonl format)")
+    sp.add_argument("--dev", action="append", metavar="DEV.jsonl", help="questions the threshold is chosen on")
+    sp.add_argument("--max-wrong", type=float, default=0.03, help="answered-wrong ceiling on dev (0.03)")
+    sp.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic regression (1.0)")
+    sp.add_argument("--out", metavar="FILE", help="write the model here instead of installing it")
+    add_model_options(sp)

@@ -1,0 +1,105 @@
+"""The decision between proposed answers: the rules propose, a model fitted on labelled questions gives each
+proposal P(right), and the likeliest is answered when it clears the threshold chosen on a dev split."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from kg.qa.decide.features import FEATURES, features
+from kg.qa.decide.model import DecisionModel, load_model
+
+__all__ = ["FEATURES", "DecisionModel", "Proposal", "decide", "proposals", "load_model"]
+
+# With their floors this low the rules propose whatever they ranked first; whether that is an answer is the
+# fitted model's call. (Not fitted itself: any floor below the model's threshold gives the same proposals.)
+RELAXED_FLOOR = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One answer the rules could give, with where it came from and its features."""
+
+    draft: object  # kg.qa.answer.Draft
+    origin: str  # kg.qa.decide.features.ORIGINS
+    row: dict
+
+
+def _relaxed(ctx):
+    if "relaxed_ctx" not in ctx.cache:
+        s = ctx.settings
+        ctx.cache["relaxed_ctx"] = replace(ctx, settings=replace(
+            s, min_value_score=RELAXED_FLOOR, min_single_value_score=RELAXED_FLOOR, min_text_score=RELAXED_FLOOR))
+    return ctx.cache["relaxed_ctx"]
+
+
+def _stated(d):
+    """The ranked value an answer states, when it states exactly the first one ranked."""
+    if not d.ranked or d.answer.abstained or len(d.answer.citations) != 1:
+        return None
+    top, cite = d.ranked[0], d.answer.citations[0]
+    s, e = top.candidate.value_span
+    return top if cite.doc_id == top.candidate.doc_id and cite.start <= s and e <= cite.end else None
+
+
+def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
+    """The rules' draft, and the answers proposed for it: the draft itself when it answers; when it abstains,
+    the rules' answer with their floors off, the clause of the best passage, and the value closest in words to
+    what was asked; for a question listing items, the plan that looks each up (kg.qa.plan)."""
+    from kg.qa.answer import Draft, draft, elsewhere
+    from kg.qa.lookup import value_answer
+    strict = draft(question, ctx)
+    out: list[Proposal] = []
+    if strict.question.op is None:  # 商圈和夜间消费聚集区多少个: one lookup per listed item
+        from kg.qa.ground import corpus_text
+        from kg.qa.plan import run_plan
+        from kg.qa.text import canon
+        text = corpus_text(ctx)
+        plan = run_plan(question, lambda s: canon(s) in text, ctx.gazetteer, lambda a: draft(a, ctx).answer)
+        if plan is not None and plan.text != strict.answer.text:
+            d = Draft(plan, strict.question, (), strict.chunks)
+            out.append(Proposal(d, "parts", features(d, "parts", ctx)))
+    if not strict.answer.abstained:
+        return strict, [Proposal(strict, "rules", features(strict, "rules", ctx, _stated(strict))), *out]
+    loose = draft(question, _relaxed(ctx))
+    if not loose.answer.abstained:
+        out.append(Proposal(loose, "relaxed", features(loose, "relaxed", ctx, _stated(loose))))
+    if strict.question.kind not in ("text", "definition") and loose.answer.kind not in ("text", "definition"):
+        from kg.qa.textual import text_answer
+        # the clause of the best passage that covers the question, as an analyst would quote it
+        said, _, chunks = text_answer(replace(strict.question, kind="text"), _relaxed(ctx))
+        if said is not None and not elsewhere(question, said, ctx):
+            d = Draft(said, strict.question, (), tuple(chunks))
+            out.append(Proposal(d, "sentence", features(d, "sentence", ctx)))
+    if strict.ranked:
+        near = max(strict.ranked[:20], key=lambda s: s.terms)
+        ans = value_answer(ctx, strict.question, [("", near)]) if near.score > 0 else None
+        if ans is not None and near is not _stated(loose) and not elsewhere(question, ans, ctx):
+            d = Draft(ans, strict.question, strict.ranked, strict.chunks)
+            out.append(Proposal(d, "closest", features(d, "closest", ctx, near)))
+    return strict, out
+
+
+def decide(question: str, ctx, model: DecisionModel | None = None):
+    """The answer with its P(right) as score, or the rules' abstention (closest shown) when no proposal is likely
+    enough. Without an installed model, or with QASettings.decide off, the rules' own answer stands."""
+    from kg.qa.cite import unique
+    model = model or load_model()
+    if model is None or not ctx.settings.decide:
+        from kg.qa.answer import draft
+        return draft(question, ctx).answer
+    strict, props = proposals(question, ctx)
+    scored = sorted(((model.p_right(p.row), i, p) for i, p in enumerate(props)), key=lambda x: (-x[0], x[1]))
+    if scored and scored[0][0] >= model.threshold:
+        p, _, best = scored[0]
+        return replace(best.draft.answer, score=p)
+    ans = strict.answer
+    refused = not ans.abstained
+    if refused:  # the rules answered, the model doubts it: no "不符" message, only the guess below
+        from kg.qa.answer import abstain
+        ans = abstain(strict.question, ctx, list(strict.ranked), list(strict.chunks))
+    if not scored:
+        return ans
+    p, _, best = scored[0]
+    # the likeliest answer is shown as what it is, a guess below the threshold, with its passage first
+    guess = f"可能是“{best.draft.answer.text[:40]}”（把握度{p:.0%}，低于作答门槛{model.threshold:.0%}，请核对相关段落）"
+    text = f"语料中未找到有把握的答案：{guess}" if refused else f"{ans.text}；{guess}"
+    return replace(ans, text=text, score=p, related=unique([*best.draft.answer.citations, *ans.related])[:4])

@@ -1,0 +1,115 @@
+"""Named features of one proposed answer: what the rules found, how well its citations cover the question."""
+from __future__ import annotations
+
+import math
+import re
+
+from kg.qa.cues import EACH, NOT_CONTENT, PARTS
+from kg.qa.gather import table_labels
+from kg.qa.match import factors
+from kg.qa.text import canon
+
+# the rules' own answer; the same with their floors off; the best passage's clause; the value closest in words
+# and a plan of one lookup per listed item
+ORIGINS = ("rules", "relaxed", "sentence", "closest", "parts")
+KINDS = ("number", "entity", "list", "definition", "text", "comparison", "difference")
+Q_KINDS = ("number", "entity", "list", "definition", "text")
+FACTOR_NAMES = ("terms", "region", "period", "unit", "intent", "concept", "headers", "facet", "table")
+FEATURES = (
+    *(f"origin_{o}" for o in ORIGINS), *(f"kind_{k}" for k in KINDS), *(f"q_{k}" for k in Q_KINDS),
+    "q_op", "q_regions", "q_periods", "q_table", "q_expect", "q_asks", "parts", "log_score", "has_factors",
+    *(f"f_{n}" for n in FACTOR_NAMES), "margin", "cite_bigrams", "cite_chars", "answer_bigrams", "year_ok",
+    "year_other", "region_ok", "answer_len", "answer_digits", "cite_rank", "cell", "citations",
+    "dense_sim", "has_dense", "answer_numbers", "asks_short", "q_target", "q_per_item",
+    "q_parts", "parts_short", "min_part_cover", "q_each", "number_without_digits", "answer_novelty",
+)
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+
+
+def content(question: str) -> str:
+    """The question's own words in canonical form, the asking words out."""
+    return NOT_CONTENT.sub("", canon(question))
+
+
+
+
+def parts(question: str) -> list[str]:
+    """The parts a question asks about, in canonical form, each with at least two characters of its own."""
+    return [p for p in PARTS.split(content(question)) if len(p) >= 2]
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1) if not s[i:i + 2].isdigit()}
+
+
+def _recall(part: set, whole: str) -> float:
+    return sum(b in whole for b in part) / len(part) if part else 0.0
+
+
+def features(draft, origin: str, ctx, top=None) -> dict[str, float]:
+    """One row of FEATURES for a proposed (not abstained) answer (dense_sim left out where there are no vectors). top: the kg.qa.match.Scored the answer
+    states, when it states one ranked value (its factors and its margin over the next are features)."""
+    ans, q = draft.answer, draft.question
+    f = dict.fromkeys(FEATURES, 0.0)
+    f[f"origin_{origin}"] = 1.0
+    if ans.kind in KINDS:
+        f[f"kind_{ans.kind}"] = 1.0
+    f[f"q_{q.kind}"] = 1.0
+    f["q_op"] = float(q.op is not None)
+    f["q_regions"], f["q_periods"] = float(bool(q.regions)), float(bool(q.periods))
+    f["q_table"], f["q_expect"] = float(bool(q.table_ref)), float(q.expect is not None)
+    f["q_asks"] = float(min(len(q.asks), 4))
+    f["parts"] = float(min(ans.text.count("；") + 1, 4))
+    f["log_score"] = math.log(min(max(ans.score, 1e-3), 2.0))
+    if top is not None:
+        fs = factors(q, top.candidate, None, table_labels(ctx)) or {}
+        f["has_factors"] = 1.0
+        for n in FACTOR_NAMES:
+            f[f"f_{n}"] = math.log(min(max(fs.get(n, 1.0), 1e-3), 2.0))
+        others = [s.score for s in draft.ranked if s is not top and s.score > 0]
+        if others and top.score > 0:
+            f["margin"] = min(max(math.log(top.score / others[0]), 0.0), 3.0)
+        else:
+            f["margin"] = 3.0
+    cited = canon(" ".join(c.text for c in ans.citations))
+    words = content(q.text)
+    grams = _bigrams(words)
+    f["cite_bigrams"] = _recall(grams, cited)
+    f["cite_chars"] = _recall({ch for ch in words if "\u4e00" <= ch <= "\u9fff"}, cited)
+    f["answer_bigrams"] = _recall(grams, canon(ans.text))
+    docs = [ctx.documents[c.doc_id] for c in ans.citations if c.doc_id in ctx.documents]
+    years = set(q.years)
+    stated = {int(y) for y in _YEAR.findall(cited)} | {ctx.data_years.get(d.id) for d in docs} - {None}
+    f["year_ok"] = float(not years or bool(years & stated))
+    f["year_other"] = float(bool(years) and bool({int(y) for y in _YEAR.findall(cited)} - years))
+    f["region_ok"] = float(not q.regions or any(r in cited or any(r == d.region for d in docs) for r in q.regions))
+    f["answer_len"] = math.log1p(len(ans.text))
+    f["answer_digits"] = float(bool(re.search(r"\d", ans.text)))
+    numbers = len(_NUMBER.findall(ans.text))
+    f["answer_numbers"] = float(min(numbers, 4))
+    f["asks_short"] = float(len(q.asks) > numbers)  # 总资产和资产负债率 answered with one value: half an answer
+    f["q_target"], f["q_per_item"] = float(q.target), float(q.per_item)
+    pieces = parts(q.text)
+    f["q_parts"] = float(min(len(pieces), 6))
+    f["parts_short"] = float(min(max(len(pieces) - max(numbers, 1), 0), 4))
+    said = cited + canon(ans.text)
+    covers = [_recall(_bigrams(p), said) for p in pieces if _bigrams(p)]
+    f["min_part_cover"] = min(covers) if covers else 1.0  # the part of the question the answer says least about
+    f["q_each"] = float(bool(EACH.search(q.text)))
+    f["number_without_digits"] = float(q.kind == "number" and not numbers)  # 多少 answered with words only
+    said_new = _bigrams(canon(ans.text))  # what the answer adds to the question (an echo of it adds nothing)
+    f["answer_novelty"] = 1.0 - _recall(said_new, canon(q.text)) if said_new else 0.0
+    ids = [c.id for c in draft.chunks]
+    ranks = [ids.index(c.chunk_id) for c in ans.citations if c.chunk_id in ids]
+    f["cite_rank"] = 1.0 / (1 + min(ranks)) if ranks else 0.0
+    f["cell"] = float(any(ctx.chunks.get(c.chunk_id) is not None and ctx.chunks[c.chunk_id].table_id
+                          for c in ans.citations))
+    f["citations"] = float(min(len(ans.citations), 4))
+    sim = getattr(ctx.searcher, "similarity", lambda *_: None)(q.text, [c.chunk_id for c in ans.citations])
+    if sim is not None:  # the e5 cosine between the question and the passage cited (hybrid knowledge bases)
+        f["dense_sim"], f["has_dense"] = sim, 1.0
+    else:  # BM25 only: unknown, not zero (the model reads a missing feature as its training mean)
+        del f["dense_sim"]
+    return f

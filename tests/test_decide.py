@@ -1,0 +1,136 @@
+"""The fitted decision (kg.qa.decide): proposals and their features on a tiny knowledge base, the model file, the
+threshold chosen on dev, and the one front door (kg.service.ask)."""
+import json
+from dataclasses import replace
+
+import pytest
+
+from kg.qa.decide import FEATURES, DecisionModel, decide, proposals
+from kg.qa.decide.fit import Labelled, choose_threshold, fit, judge, label, outcome
+
+from test_qa_answer import LIAONING, LIANGHUI, MACRO  # noqa: E402
+
+
+def _model(intercept: float, threshold: float = 0.5, coef: dict | None = None) -> DecisionModel:
+    coef = coef or {}
+    n = len(FEATURES)
+    return DecisionModel(FEATURES, (0.0,) * n, (1.0,) * n, tuple(coef.get(f, 0.0) for f in FEATURES), intercept,
+                         threshold)
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    from kg import service
+    from kg.config import Settings
+    from kg.kb.store import KnowledgeBase
+    root = tmp_path_factory.mktemp("decide")
+    paths = []
+    for name, text in (("liaoning.txt", LIAONING), ("lianghui.txt", LIANGHUI), ("macro.txt", MACRO)):
+        (root / name).write_text(text, encoding="utf-8")
+        paths.append(root / name)
+    with KnowledgeBase.open(root / "kb", create=True) as kb:
+        assert not service.ingest(kb, paths, Settings(kb=root / "kb", dense=False)).errors
+    kb = KnowledgeBase.open(root / "kb")
+    yield service.open_qa(kb, Settings(kb=root / "kb", dense=False))
+    kb.close()
+
+
+def test_model_probability_json_round_trip_and_validation(tmp_path):
+    m = _model(0.0, coef={"cite_bigrams": 2.0})
+    assert m.p_right({}) == pytest.approx(0.5)
+    assert m.p_right({"cite_bigrams": 1.0}) > m.p_right({"cite_bigrams": 0.2}) > 0.5
+    assert DecisionModel.from_json(m.to_json()) == m
+    with pytest.raises(ValueError, match="threshold"):
+        replace(m, threshold=1.5)
+    from kg.errors import ModelError
+    from kg.qa.decide.model import load_model
+    d = json.loads(m.to_json())
+    d["names"] = ["no_such_feature", *d["names"][1:]]
+    (tmp_path / "m.json").write_text(json.dumps(d), encoding="utf-8")
+    with pytest.raises(ModelError, match="kg fit"):
+        load_model(str(tmp_path / "m.json"))
+
+
+def test_the_installed_model_loads_and_names_only_computed_features():
+    from kg.qa.decide.model import load_model
+    m = load_model()
+    assert m is not None and set(m.names) <= set(FEATURES) and 0 < m.threshold < 1
+
+
+def test_outcome_and_threshold_on_hand_made_questions():
+    good, bad = {**dict.fromkeys(FEATURES, 0.0), "cite_bigrams": 1.0}, dict.fromkeys(FEATURES, 0.0)
+    m = _model(-1.0, coef={"cite_bigrams": 3.0})  # P(good) = 0.88, P(bad) = 0.27
+    dev = [Labelled("a", False, ((good, True),)), Labelled("b", False, ((bad, False),)),
+           Labelled("c", True, ((bad, False),)), Labelled("d", False, ())]
+    o = outcome(m, dev, 0.5)
+    assert (o.right, o.wrong, o.not_found) == (2, 0, 2)  # a answered, c abstained (unanswerable), b and d not found
+    assert outcome(m, dev, 0.2).wrong == 2
+    t = choose_threshold(m, dev, 0.0)
+    assert m.p_right(bad) < t <= m.p_right(good) and outcome(m, dev, t).wrong == 0
+    rules = [Labelled("r", False, (({**bad, "origin_rules": 1.0}, True),))]
+    assert outcome(None, rules).right == 1  # without a model, the rules' own answer stands
+
+
+def test_judge_follows_the_scorer():
+    rec = {"type": "number", "accept": ["6325"], "reject": ["25.9"], "match": "any"}
+    assert judge(rec, "6325亿元") and not judge(rec, "6325亿元，增长25.9%") and not judge(rec, "16325亿元")
+    assert not judge({"type": "unanswerable", "accept": []}, "anything")
+
+
+def test_rules_answer_is_one_proposal_with_every_feature(ctx):
+    strict, props = proposals("辽宁2024年旅游收入是多少？", ctx)
+    assert not strict.answer.abstained and [p.origin for p in props] == ["rules"]
+    row = props[0].row
+    # BM25 only: no vectors, so the cosine is left out (read as its training mean), not set to zero
+    assert set(row) == set(FEATURES) - {"dense_sim"} and row["has_dense"] == 0.0
+    assert row["origin_rules"] == 1.0 and row["has_factors"] == 1.0
+    assert row["year_ok"] == 1.0 and row["region_ok"] == 1.0 and row["cite_bigrams"] > 0.5
+
+
+def test_an_abstention_gets_alternatives_that_the_model_may_take(ctx):
+    q = "辽宁2024年旅游人数"  # the rules find no value labelled so; the closest values and sentences are proposed
+    strict, props = proposals(q, ctx)
+    assert props and all(p.origin != "rules" for p in props)
+    keen = decide(q, ctx, _model(40.0))
+    assert not keen.abstained and keen.score == pytest.approx(1.0)
+    for c in keen.citations:
+        assert ctx.documents[c.doc_id].text[c.start:c.end] == c.text
+    wary = decide(q, ctx, _model(-40.0))
+    assert wary.abstained and wary.text.startswith("语料中未找到")
+
+
+def test_a_model_that_doubts_the_rules_abstains_and_shows_what_it_refused(ctx):
+    ans = decide("辽宁2024年旅游收入是多少？", ctx, _model(-40.0))
+    assert ans.abstained and ans.text.startswith("语料中未找到有把握的答案：可能是“6325") and any("6325" in c.text for c in ans.related)
+
+
+def test_fit_on_labelled_questions_gives_a_usable_model(ctx):
+    recs = [{"id": "1", "question": "辽宁2024年旅游收入是多少？", "type": "number", "accept": ["6325"], "match": "any"},
+            {"id": "2", "question": "2024年名义GDP增长多少？", "type": "number", "accept": ["4.2"], "match": "any"},
+            {"id": "3", "question": "辽宁2024年旅游人数", "type": "number", "accept": ["6.5"], "match": "any"},
+            {"id": "4", "question": "辽宁2019年不良贷款率", "type": "unanswerable", "accept": [], "match": "any"}]
+    labelled = label(recs, ctx)
+    assert [x.id for x in labelled] == ["1", "2", "3", "4"] and labelled[0].rows[0][1] is True
+    m = fit(labelled)
+    assert m.names == FEATURES and len(m.coef) == len(FEATURES)
+    assert 0 <= outcome(m, labelled).right <= 4
+
+
+def test_the_front_door_bounds_reads_follow_ups_and_hints(ctx, monkeypatch):
+    from kg import service
+    from kg.errors import UsageError
+    import kg.qa.question as question
+    with pytest.raises(UsageError, match="characters"):
+        monkeypatch.setattr(question, "analyse", lambda *a, **k: pytest.fail("analysed an overlong question"))
+        service.ask(ctx, "辽宁" * 400)
+    monkeypatch.undo()
+    reply = service.ask(ctx, "那山西呢？", previous="辽宁2024年社零目标是多少？")
+    assert reply.followup and "山西" in reply.question and reply.typed == "那山西呢？"
+    assert service.ask(ctx, "what is the GDP").hint
+
+
+def test_confidence_reads_as_words_with_the_figure():
+    from kg.ui.passage import confidence_line
+    assert confidence_line(0.93) == "把握度：高（93%，模型估计的答对概率）"
+    assert confidence_line(0.8, "en").startswith("Confidence: medium (80%")
+    assert "低" in confidence_line(0.4)
