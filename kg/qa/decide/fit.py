@@ -58,7 +58,8 @@ def fit(train: Iterable[Labelled], c: float = 1.0, info: dict | None = None) -> 
         raise UsageError("the training questions give no right (or no wrong) proposal: give more questions")
     x = np.array([[r.get(n, np.nan) for n in FEATURES] for r, _ in rows], dtype=float)
     y = np.array([y for _, y in rows], dtype=int)
-    mean = np.nan_to_num(np.nanmean(x, axis=0))  # a feature a row lacks takes the mean, as p_right reads it
+    seen = ~np.isnan(x)  # a feature a row lacks takes the mean of the rows that have it, as p_right reads it
+    mean = np.where(seen.any(axis=0), np.where(seen, x, 0.0).sum(axis=0) / np.maximum(seen.sum(axis=0), 1), 0.0)
     x = np.where(np.isnan(x), mean, x)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
