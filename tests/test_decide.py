@@ -8,7 +8,7 @@ import pytest
 from kg.qa.decide import FEATURES, DecisionModel, decide, proposals
 from kg.qa.decide.fit import Labelled, choose_threshold, fit, judge, label, outcome
 
-from test_qa_answer import LIAONING, LIANGHUI, MACRO  # noqa: E402
+from test_qa_answer import kb_dir  # noqa: E402,F401 - the same three-excerpt knowledge base
 
 
 def _model(intercept: float, threshold: float = 0.5, coef: dict | None = None) -> DecisionModel:
@@ -19,19 +19,13 @@ def _model(intercept: float, threshold: float = 0.5, coef: dict | None = None) -
 
 
 @pytest.fixture(scope="module")
-def ctx(tmp_path_factory):
+def ctx(kb_dir):
+    """The three report excerpts of test_qa_answer, BM25 only, with the installed decision model."""
     from kg import service
     from kg.config import Settings
     from kg.kb.store import KnowledgeBase
-    root = tmp_path_factory.mktemp("decide")
-    paths = []
-    for name, text in (("liaoning.txt", LIAONING), ("lianghui.txt", LIANGHUI), ("macro.txt", MACRO)):
-        (root / name).write_text(text, encoding="utf-8")
-        paths.append(root / name)
-    with KnowledgeBase.open(root / "kb", create=True) as kb:
-        assert not service.ingest(kb, paths, Settings(kb=root / "kb", dense=False)).errors
-    kb = KnowledgeBase.open(root / "kb")
-    yield service.open_qa(kb, Settings(kb=root / "kb", dense=False))
+    kb = KnowledgeBase.open(kb_dir)
+    yield service.open_qa(kb, Settings(kb=kb_dir, dense=False))
     kb.close()
 
 
