@@ -128,3 +128,15 @@ def test_confidence_reads_as_words_with_the_figure():
     assert confidence_line(0.93) == "把握度：高（93%，模型估计的答对概率）"
     assert confidence_line(0.8, "en").startswith("Confidence: medium (80%")
     assert "低" in confidence_line(0.4)
+
+
+def test_calibration_compares_predicted_and_observed_by_decile():
+    from kg.qa.decide.fit import calibration
+    good, bad = {**dict.fromkeys(FEATURES, 0.0), "cite_bigrams": 1.0}, dict.fromkeys(FEATURES, 0.0)
+    m = _model(-1.0, coef={"cite_bigrams": 3.0})  # P(good) = 0.88, P(bad) = 0.27
+    qs = [Labelled(str(i), False, ((good, i % 4 != 0),)) for i in range(8)] + \
+         [Labelled(f"b{i}", i == 0, ((bad, False),)) for i in range(3)] + [Labelled("none", False, ())]
+    table = calibration(m, qs)
+    assert [(r, n) for r, n, _, _ in table] == [("0.2-0.3", 3), ("0.8-0.9", 8)]
+    assert table[1][2] == pytest.approx(m.p_right(good)) and table[1][3] == pytest.approx(0.75)
+    assert table[0][3] == 0.0

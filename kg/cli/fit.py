@@ -23,7 +23,7 @@ def cmd_fit(args: argparse.Namespace) -> int:
     from dataclasses import replace
     from pathlib import Path
     from kg.errors import UsageError
-    from kg.qa.decide.fit import choose_threshold, fit, label, outcome
+    from kg.qa.decide.fit import calibration, choose_threshold, fit, label, outcome
     from kg.qa.decide.model import MODEL_FILE, load_model
     from kg.service import open_qa
     if not 0 <= args.max_wrong < 1:
@@ -51,6 +51,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
     print(f"dev, the installed model:  {before.line()}")
     print(f"dev, the new model (t={t:.2f}): {after.line()}")
     print(f"train, the new model:      {outcome(model, lt).line()}")
+    print("dev calibration (each question's likeliest proposal): P range, n, mean P, share right")
+    for rng, n, p, right in calibration(model, ld):
+        print(f"  {rng}  n={n:<4} predicted {p:.2f}  observed {right:.2f}")
     out = Path(args.out) if args.out else MODEL_FILE
     out.write_text(model.to_json() + "\n", encoding="utf-8")
     load_model.cache_clear()

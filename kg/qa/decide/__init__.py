@@ -97,7 +97,8 @@ def decide(question: str, ctx, model: DecisionModel | None = None):
         from kg.qa.answer import abstain
         ans = abstain(strict.question, ctx, list(strict.ranked), list(strict.chunks))
     if not scored or (scored[0][0] < 0.5 and not refused):
-        return ans  # nothing the model finds more likely right than wrong: no guess to show
+        # nothing the model finds more likely right than wrong: no guess to show; score is still P(right)
+        return replace(ans, score=scored[0][0] if scored else 0.0)
     p, _, best = scored[0]
     # the likeliest answer is shown as what it is, a guess below the threshold, with its passage first
     guess = f"可能是“{best.draft.answer.text[:40]}”（把握度{p:.0%}，低于作答门槛{model.threshold:.0%}，请核对相关段落）"

@@ -114,3 +114,19 @@ def choose_threshold(model: DecisionModel, dev: Sequence[Labelled], max_wrong: f
         if o.wrong <= max_wrong * o.n and o.right > best_right:
             best_t, best_right = float(t), o.right
     return best_t
+
+
+def calibration(model: DecisionModel, questions: Sequence[Labelled],
+                bins: int = 10) -> list[tuple[str, int, float, float]]:
+    """Predicted against observed, by P(right) decile of each question's likeliest proposal: (range, n, mean
+    predicted, share right). An unanswerable question's proposal is never right."""
+    best = [max(q.rows, key=lambda ry: model.p_right(ry[0])) for q in questions if q.rows]
+    pairs = [(model.p_right(r), y) for r, y in best]
+    out = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        got = [(p, y) for p, y in pairs if lo <= p < hi or (b == bins - 1 and p == 1.0)]
+        if got:
+            n = len(got)
+            out.append((f"{lo:.1f}-{hi:.1f}", n, sum(p for p, _ in got) / n, sum(y for _, y in got) / n))
+    return out
