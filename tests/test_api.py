@@ -42,11 +42,16 @@ def test_ask_returns_the_answer_with_citations(client, kb):
         for c in body["citations"]:
             assert store.document(c["doc"]).text[c["start"]:c["end"]] == c["text"]
     assert client.post("/ask", json={"question": "辽宁2024年旅游收入是多少？"}).json()["answer"] == body["answer"]
+    assert 0 < body["confidence"] <= 1, "the fitted P(right) of what it states"
+    follow = client.post("/ask", json={"question": "那山西呢？", "previous": "辽宁2024年旅游收入是多少？"}).json()
+    assert follow["asked"] == "那山西呢？" and "山西" in follow["question"]
 
 
 def test_empty_and_english_questions(client):
     r = client.get("/ask", params={"question": "   "})
     assert r.status_code == 400 and "empty question" in r.json()["error"]
+    r = client.post("/ask", json={"question": "辽宁" * 300})
+    assert r.status_code == 400 and "600 characters long" in r.json()["error"]
     body = client.get("/ask", params={"question": "What was Liaoning's tourism revenue?"}).json()
     assert body["abstained"] and "请用中文提问" in body["hint"]
 

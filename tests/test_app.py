@@ -84,12 +84,13 @@ def test_abstention_says_so_and_computed_answers_show_their_figures(kb_dir, monk
     at = app(kb_dir, monkeypatch)
     at.session_state["chat"] = [
         Answer("火星的存款余额是多少？", "语料中未找到火星的存款余额的答案", True, related=(cite,)),
-        Answer("辽宁比山西多多少？", "2.4万亿元", False, (cite,), figures=(figure,), kind="difference")]
+        Answer("辽宁比山西多多少？", "2.4万亿元", False, (cite,), figures=(figure,), kind="difference", score=0.93)]
     at.run()
     no_trouble(at)
     assert at.warning[0].value == "语料中未找到火星的存款余额的答案"
     assert any("均未直接回答" in c.value for c in at.caption), "related passages, labelled as such"
     assert any("计算得出" in c.value for c in at.caption) and any("计算所用数据" in c.value for c in at.caption)
+    assert any(c.value == "把握度：高（93%，模型估计的答对概率）" for c in at.caption), "the fitted P(right), in words"
     figures = at.dataframe[0].value
     assert figures.loc[0, "原文"] == "6.1万亿元" and figures.loc[0, "时期"] == "2024年末"
     assert "chunk-x" not in figures.to_string(), "no internal ids"
