@@ -9,8 +9,8 @@ from kg.qa.gather import table_labels
 from kg.qa.match import factors
 from kg.qa.text import canon
 
-# the rules' own answer; the same with their floors off; the best passage's clause; the value closest in words
-# and a plan of one lookup per listed item
+# the rules' own answer; the same with their floors off; the best passage's clause; the value closest in words;
+# a plan of one lookup per listed item
 ORIGINS = ("rules", "relaxed", "sentence", "closest", "parts")
 KINDS = ("number", "entity", "list", "definition", "text", "comparison", "difference")
 Q_KINDS = ("number", "entity", "list", "definition", "text")
@@ -33,8 +33,6 @@ def content(question: str) -> str:
     return NOT_CONTENT.sub("", canon(question))
 
 
-
-
 def parts(question: str) -> list[str]:
     """The parts a question asks about, in canonical form, each with at least two characters of its own."""
     return [p for p in PARTS.split(content(question)) if len(p) >= 2]
@@ -49,67 +47,94 @@ def _recall(part: set, whole: str) -> float:
 
 
 def features(draft, origin: str, ctx, top=None) -> dict[str, float]:
-    """One row of FEATURES for a proposed (not abstained) answer (dense_sim left out where there are no vectors). top: the kg.qa.match.Scored the answer
-    states, when it states one ranked value (its factors and its margin over the next are features)."""
-    ans, q = draft.answer, draft.question
+    """One row of FEATURES for a proposed (not abstained) answer; dense_sim is left out where there are no vectors.
+    top: the kg.qa.match.Scored the answer states, when it states one ranked value (its factors and its margin
+    over the next are features)."""
     f = dict.fromkeys(FEATURES, 0.0)
-    f[f"origin_{origin}"] = 1.0
+    f.update(_shape(draft, origin))
+    if top is not None:
+        f.update(_value(draft, ctx, top))
+    f.update(_coverage(draft))
+    f.update(_evidence(draft, ctx))
+    sim = getattr(ctx.searcher, "similarity", lambda *_: None)(draft.question.text,
+                                                                [c.chunk_id for c in draft.answer.citations])
+    if sim is not None:  # the e5 cosine between the question and the passage cited (hybrid knowledge bases)
+        f["dense_sim"], f["has_dense"] = sim, 1.0
+    else:  # BM25 only: unknown, not zero (the model reads a missing feature as its training mean)
+        del f["dense_sim"]
+    return f
+
+
+def _shape(draft, origin: str) -> dict[str, float]:
+    """Where the proposal came from, what kind of answer it is, what the question asks."""
+    ans, q = draft.answer, draft.question
+    f = {f"origin_{origin}": 1.0, f"q_{q.kind}": 1.0}
     if ans.kind in KINDS:
         f[f"kind_{ans.kind}"] = 1.0
-    f[f"q_{q.kind}"] = 1.0
     f["q_op"] = float(q.op is not None)
     f["q_regions"], f["q_periods"] = float(bool(q.regions)), float(bool(q.periods))
     f["q_table"], f["q_expect"] = float(bool(q.table_ref)), float(q.expect is not None)
     f["q_asks"] = float(min(len(q.asks), 4))
+    f["q_target"], f["q_per_item"] = float(q.target), float(q.per_item)
+    f["q_each"] = float(bool(EACH.search(q.text)))
     f["parts"] = float(min(ans.text.count("；") + 1, 4))
     f["log_score"] = math.log(min(max(ans.score, 1e-3), 2.0))
-    if top is not None:
-        fs = factors(q, top.candidate, None, table_labels(ctx)) or {}
-        f["has_factors"] = 1.0
-        for n in FACTOR_NAMES:
-            f[f"f_{n}"] = math.log(min(max(fs.get(n, 1.0), 1e-3), 2.0))
-        others = [s.score for s in draft.ranked if s is not top and s.score > 0]
-        if others and top.score > 0:
-            f["margin"] = min(max(math.log(top.score / others[0]), 0.0), 3.0)
-        else:
-            f["margin"] = 3.0
-    cited = canon(" ".join(c.text for c in ans.citations))
-    words = content(q.text)
-    grams = _bigrams(words)
-    f["cite_bigrams"] = _recall(grams, cited)
-    f["cite_chars"] = _recall({ch for ch in words if "\u4e00" <= ch <= "\u9fff"}, cited)
-    f["answer_bigrams"] = _recall(grams, canon(ans.text))
-    docs = [ctx.documents[c.doc_id] for c in ans.citations if c.doc_id in ctx.documents]
-    years = set(q.years)
-    stated = {int(y) for y in _YEAR.findall(cited)} | {ctx.data_years.get(d.id) for d in docs} - {None}
-    f["year_ok"] = float(not years or bool(years & stated))
-    f["year_other"] = float(bool(years) and bool({int(y) for y in _YEAR.findall(cited)} - years))
-    f["region_ok"] = float(not q.regions or any(r in cited or any(r == d.region for d in docs) for r in q.regions))
     f["answer_len"] = math.log1p(len(ans.text))
     f["answer_digits"] = float(bool(re.search(r"\d", ans.text)))
     numbers = len(_NUMBER.findall(ans.text))
     f["answer_numbers"] = float(min(numbers, 4))
     f["asks_short"] = float(len(q.asks) > numbers)  # 总资产和资产负债率 answered with one value: half an answer
-    f["q_target"], f["q_per_item"] = float(q.target), float(q.per_item)
+    f["number_without_digits"] = float(q.kind == "number" and not numbers)  # 多少 answered with words only
+    return f
+
+
+def _value(draft, ctx, top) -> dict[str, float]:
+    """The ranking factors of the value the answer states, and its margin over the next value."""
+    fs = factors(draft.question, top.candidate, None, table_labels(ctx)) or {}
+    f = {"has_factors": 1.0}
+    for n in FACTOR_NAMES:
+        f[f"f_{n}"] = math.log(min(max(fs.get(n, 1.0), 1e-3), 2.0))
+    others = [s.score for s in draft.ranked if s is not top and s.score > 0]
+    f["margin"] = min(max(math.log(top.score / others[0]), 0.0), 3.0) if others and top.score > 0 else 3.0
+    return f
+
+
+def _coverage(draft) -> dict[str, float]:
+    """How much of the question, and of each of its parts, the citations and the answer say."""
+    ans, q = draft.answer, draft.question
+    cited = canon(" ".join(c.text for c in ans.citations))
+    words = content(q.text)
+    grams = _bigrams(words)
+    f = {"cite_bigrams": _recall(grams, cited),
+         "cite_chars": _recall({ch for ch in words if "\u4e00" <= ch <= "\u9fff"}, cited),
+         "answer_bigrams": _recall(grams, canon(ans.text))}
     pieces = parts(q.text)
+    numbers = len(_NUMBER.findall(ans.text))
     f["q_parts"] = float(min(len(pieces), 6))
     f["parts_short"] = float(min(max(len(pieces) - max(numbers, 1), 0), 4))
     said = cited + canon(ans.text)
     covers = [_recall(_bigrams(p), said) for p in pieces if _bigrams(p)]
     f["min_part_cover"] = min(covers) if covers else 1.0  # the part of the question the answer says least about
-    f["q_each"] = float(bool(EACH.search(q.text)))
-    f["number_without_digits"] = float(q.kind == "number" and not numbers)  # 多少 answered with words only
     said_new = _bigrams(canon(ans.text))  # what the answer adds to the question (an echo of it adds nothing)
     f["answer_novelty"] = 1.0 - _recall(said_new, canon(q.text)) if said_new else 0.0
+    return f
+
+
+def _evidence(draft, ctx) -> dict[str, float]:
+    """The years and places the cited passages state, how high search ranked them, whether a table holds them."""
+    ans, q = draft.answer, draft.question
+    cited = canon(" ".join(c.text for c in ans.citations))
+    docs = [ctx.documents[c.doc_id] for c in ans.citations if c.doc_id in ctx.documents]
+    years = set(q.years)
+    written = {int(y) for y in _YEAR.findall(cited)}
+    stated = written | {ctx.data_years.get(d.id) for d in docs} - {None}
+    f = {"year_ok": float(not years or bool(years & stated)),
+         "year_other": float(bool(years) and bool(written - years)),
+         "region_ok": float(not q.regions or any(r in cited or any(r == d.region for d in docs) for r in q.regions))}
     ids = [c.id for c in draft.chunks]
     ranks = [ids.index(c.chunk_id) for c in ans.citations if c.chunk_id in ids]
     f["cite_rank"] = 1.0 / (1 + min(ranks)) if ranks else 0.0
     f["cell"] = float(any(ctx.chunks.get(c.chunk_id) is not None and ctx.chunks[c.chunk_id].table_id
                           for c in ans.citations))
     f["citations"] = float(min(len(ans.citations), 4))
-    sim = getattr(ctx.searcher, "similarity", lambda *_: None)(q.text, [c.chunk_id for c in ans.citations])
-    if sim is not None:  # the e5 cosine between the question and the passage cited (hybrid knowledge bases)
-        f["dense_sim"], f["has_dense"] = sim, 1.0
-    else:  # BM25 only: unknown, not zero (the model reads a missing feature as its training mean)
-        del f["dense_sim"]
     return f
