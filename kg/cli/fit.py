@@ -43,10 +43,10 @@ def cmd_fit(args: argparse.Namespace) -> int:
     t = choose_threshold(model, ld, args.max_wrong)
     before = outcome(load_model(), ld)
     rules = outcome(None, ld)
+    after = outcome(model, ld, t)
     info = {**dict(model.info), "threshold_on_dev": f"{t:.2f} (max wrong {args.max_wrong:.0%})",
-            "dev": outcome(model, ld, t).line()}
+            "dev": after.line()}
     model = replace(model, threshold=t, info=tuple(sorted(info.items())))
-    after = outcome(model, ld)
     print(f"dev, the rules alone:      {rules.line()}")
     print(f"dev, the installed model:  {before.line()}")
     print(f"dev, the new model (t={t:.2f}): {after.line()}")

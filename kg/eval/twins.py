@@ -12,7 +12,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)|(?<!\d)(\d\d)(?=å¹´)")  # 2024, 2024å
 
 
 def absent_places(documents: Sequence[Document], regions: dict[str, tuple[str, str]]) -> list[str]:
-    """Prefecture-level or larger places (by short name, 3+ characters) that no document names, sorted."""
+    """Places of any level whose short name has 3+ characters and which no document names (short or full), sorted."""
     text = "".join(d.text for d in documents)
     names = {short for short, full in regions.values() if len(short) >= 3 and short not in text and full not in text}
     return sorted(names)

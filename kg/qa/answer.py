@@ -65,7 +65,11 @@ def draft(question: str, ctx: QAContext) -> Draft:
 def elsewhere(question: str, ans: Answer, ctx: QAContext) -> bool:
     """The question names a place the reports do not cover, and the answer's passages do not name it either."""
     places = unknown_places(question, ctx.gazetteer)
-    return bool(places) and not names_places(ans, places, {d: doc.text for d, doc in ctx.documents.items()})
+    if not places:
+        return False
+    if "doc_texts" not in ctx.cache:  # asked for up to three proposals of one question
+        ctx.cache["doc_texts"] = {d: doc.text for d, doc in ctx.documents.items()}
+    return not names_places(ans, places, ctx.cache["doc_texts"])
 
 
 def _compound(q: Question, asks: list[Question], ctx: QAContext) -> Answer:

@@ -11,16 +11,19 @@ from kg.qa.cues import EACH
 from kg.types import Answer
 
 _SEP = re.compile(r"、|和|与|及")
-_CLAUSE_END = re.compile(r"[，,？?；;。！!：:\s]")
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 MAX_ITEM = 12  # characters: an item is a name, not a clause
 
 
 def _run(text: str, start: int, step: int) -> int:
-    """How far the word characters run from start (step -1: to the left), within the clause."""
+    """Where the run of word characters from start ends (step -1: to the left), within the clause."""
     i = start
-    while 0 <= i + (step < 0) * -1 < len(text) and _WORD.match(text[i - 1 if step < 0 else i]):
-        i += step
+    if step < 0:
+        while i > 0 and _WORD.match(text[i - 1]):
+            i -= 1
+    else:
+        while i < len(text) and _WORD.match(text[i]):
+            i += 1
     return i
 
 
@@ -28,7 +31,7 @@ def items(question: str, known: Callable[[str], bool], gazetteer) -> list[str]:
     """One question per item of the first list in a clause, the words before and after the list shared; [] when
     the question lists no items, or they are places or periods (those are read one by one elsewhere). known(s):
     the reports write s; it bounds the first item on the left and the last on the right."""
-    seps = [m for m in _SEP.finditer(question)]
+    seps = list(_SEP.finditer(question))
     if not seps:
         return []
     first = seps[0]

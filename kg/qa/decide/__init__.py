@@ -9,8 +9,8 @@ from kg.qa.decide.model import DecisionModel, load_model
 
 __all__ = ["FEATURES", "DecisionModel", "Proposal", "decide", "proposals", "load_model"]
 
-# With their floors this low the rules propose whatever they ranked first; whether that is an answer is the
-# fitted model's call. (Not fitted itself: any floor below the model's threshold gives the same proposals.)
+# With their floors (on the ranking score) this low the rules propose whatever they ranked first; whether that is
+# an answer is the fitted model's call. A hand constant: low enough to let nearly every ranked value through.
 RELAXED_FLOOR = 0.05
 
 

@@ -50,12 +50,14 @@ def features(draft, origin: str, ctx, top=None) -> dict[str, float]:
     """One row of FEATURES for a proposed (not abstained) answer; dense_sim is left out where there are no vectors.
     top: the kg.qa.match.Scored the answer states, when it states one ranked value (its factors and its margin
     over the next are features)."""
+    cited = canon(" ".join(c.text for c in draft.answer.citations))
+    numbers = len(_NUMBER.findall(draft.answer.text))
     f = dict.fromkeys(FEATURES, 0.0)
-    f.update(_shape(draft, origin))
+    f.update(_shape(draft, origin, numbers))
     if top is not None:
         f.update(_value(draft, ctx, top))
-    f.update(_coverage(draft))
-    f.update(_evidence(draft, ctx))
+    f.update(_coverage(draft, cited, numbers))
+    f.update(_evidence(draft, ctx, cited))
     sim = getattr(ctx.searcher, "similarity", lambda *_: None)(draft.question.text,
                                                                 [c.chunk_id for c in draft.answer.citations])
     if sim is not None:  # the e5 cosine between the question and the passage cited (hybrid knowledge bases)
@@ -65,7 +67,7 @@ def features(draft, origin: str, ctx, top=None) -> dict[str, float]:
     return f
 
 
-def _shape(draft, origin: str) -> dict[str, float]:
+def _shape(draft, origin: str, numbers: int) -> dict[str, float]:
     """Where the proposal came from, what kind of answer it is, what the question asks."""
     ans, q = draft.answer, draft.question
     f = {f"origin_{origin}": 1.0, f"q_{q.kind}": 1.0}
@@ -81,7 +83,6 @@ def _shape(draft, origin: str) -> dict[str, float]:
     f["log_score"] = math.log(min(max(ans.score, 1e-3), 2.0))
     f["answer_len"] = math.log1p(len(ans.text))
     f["answer_digits"] = float(bool(re.search(r"\d", ans.text)))
-    numbers = len(_NUMBER.findall(ans.text))
     f["answer_numbers"] = float(min(numbers, 4))
     f["asks_short"] = float(len(q.asks) > numbers)  # 总资产和资产负债率 answered with one value: half an answer
     f["number_without_digits"] = float(q.kind == "number" and not numbers)  # 多少 answered with words only
@@ -99,17 +100,15 @@ def _value(draft, ctx, top) -> dict[str, float]:
     return f
 
 
-def _coverage(draft) -> dict[str, float]:
-    """How much of the question, and of each of its parts, the citations and the answer say."""
+def _coverage(draft, cited: str, numbers: int) -> dict[str, float]:
+    """How much of the question, and of each of its parts, the citations (canonical) and the answer say."""
     ans, q = draft.answer, draft.question
-    cited = canon(" ".join(c.text for c in ans.citations))
     words = content(q.text)
     grams = _bigrams(words)
     f = {"cite_bigrams": _recall(grams, cited),
          "cite_chars": _recall({ch for ch in words if "\u4e00" <= ch <= "\u9fff"}, cited),
          "answer_bigrams": _recall(grams, canon(ans.text))}
     pieces = parts(q.text)
-    numbers = len(_NUMBER.findall(ans.text))
     f["q_parts"] = float(min(len(pieces), 6))
     f["parts_short"] = float(min(max(len(pieces) - max(numbers, 1), 0), 4))
     said = cited + canon(ans.text)
@@ -120,10 +119,10 @@ def _coverage(draft) -> dict[str, float]:
     return f
 
 
-def _evidence(draft, ctx) -> dict[str, float]:
-    """The years and places the cited passages state, how high search ranked them, whether a table holds them."""
+def _evidence(draft, ctx, cited: str) -> dict[str, float]:
+    """The years and places the cited passages (canonical) state, how high search ranked them, whether a table
+    holds them."""
     ans, q = draft.answer, draft.question
-    cited = canon(" ".join(c.text for c in ans.citations))
     docs = [ctx.documents[c.doc_id] for c in ans.citations if c.doc_id in ctx.documents]
     years = set(q.years)
     written = {int(y) for y in _YEAR.findall(cited)}

@@ -53,8 +53,8 @@ class DecisionModel:
 
 @lru_cache(maxsize=4)
 def load_model(path: str = str(MODEL_FILE)) -> DecisionModel | None:
-    """The installed model; None when there is none (the rules' own answer stands) or it names features this
-    code does not compute is an error that says to refit it."""
+    """The installed model, or None when there is none (the rules' own answer stands). A model that names
+    features this code does not compute is an error that says to refit it."""
     p = Path(path)
     if not p.exists():
         return None
