@@ -91,11 +91,31 @@ def test_syntax_errors_and_service_are_usage_errors(store):
     "ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <http://127.0.0.1:{port}/s> {{ ?s ?p ?o }} }} }}",
     "SELECT * WHERE {{ BIND(<http://127.0.0.1:{port}/s> AS ?e) SERVICE ?e {{ ?x ?p ?o }} }}",
     "CONSTRUCT {{ ?x ?p ?o }} WHERE {{ service <http://127.0.0.1:{port}/s> {{ ?x ?p ?o }} }}",
+    # a comment ended by a bare CR: one line to rdflib, two to Oxigraph (issue 19)
+    "SELECT * WHERE {{ # c\r SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }}\n }}",
+    "SELECT * WHERE {{ # c\u2028 SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }}\n }}",
 ])
 def test_service_is_refused_from_the_algebra_and_nothing_leaves(store, listener, query):
     port, hits = listener
     with pytest.raises(UsageError, match="SERVICE is not allowed"):
         run_query(store, query.format(port=port))
+    import time
+    time.sleep(0.3)
+    assert hits == []
+
+
+def test_code_point_escapes_are_refused_and_line_breaks_made_one(store, listener):
+    port, hits = listener
+    # \u00000022 is a quote to rdflib and NUL + "0022" to Oxigraph: SERVICE hidden in what rdflib reads as a string
+    hidden = ('SELECT * WHERE { { ?s0 ?p0 "a\\u00000022 , " } UNION { SERVICE <http://127.0.0.1:%d/u> { ?s ?p ?o } '
+              'BIND(" . BIND(\\u00000022z" AS ?z) } }' % port)
+    with pytest.raises(UsageError, match="escapes are not accepted"):
+        run_query(store, hidden)
+    with pytest.raises(UsageError, match="NUL"):
+        run_query(store, "SELECT * WHERE { ?s ?p ?o }\x00")
+    # a comment a bare CR ends is read as ended by both parsers: the pattern after it runs
+    kind, res = run_query(store, "SELECT ?l WHERE { # the label\r entity:region-210000 skos:prefLabel ?l }")
+    assert kind == "select" and res["results"]["bindings"][0]["l"]["value"] == "辽宁"
     import time
     time.sleep(0.3)
     assert hits == []

@@ -1,14 +1,23 @@
-"""Read-only SPARQL over the graph store: checked by parsing, results in the standard formats.
+r"""Read-only SPARQL over the graph store: checked by parsing, results in the standard formats.
 
 A query is parsed and translated to SPARQL algebra with rdflib before Oxigraph runs it: an
 update is refused, and so is any `SERVICE` pattern found in the algebra (anywhere: a
 subquery, an EXISTS filter, a variable endpoint), so no query reaches the network. Reading
 the algebra rather than the text means a `SERVICE` inside a string, an IRI or a comment is
 no pattern, and `SERVICE:x` (a prefixed endpoint name) is one.
+
+Two parsers read every query (rdflib checks it, Oxigraph runs it), so the check holds only where they read the same
+text the same way. Where SPARQL leaves room for them to differ, the text is made unambiguous first, and the text
+Oxigraph runs is that one: every line break (a bare CR, which ends a `#` comment for Oxigraph and not for rdflib;
+VT, FF, NEL, U+2028/9) becomes LF, and a `\u`/`\U` code-point escape (decoded before parsing by one, inside strings
+only by the other: `\u00000022` is a quote to rdflib, NUL + `0022` to Oxigraph) or a NUL is refused. As a second
+line, the keyword SERVICE followed by an endpoint (an IRI, a variable, a prefixed name or SILENT) anywhere in the
+text is refused too, even inside what rdflib reads as a string or a comment.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from kg.errors import UsageError
@@ -66,6 +75,20 @@ def is_update(text: str) -> bool:
     return True
 
 
+_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_ESCAPE = re.compile(r"\\[uU]")
+_SERVICE_WORD = re.compile(r"(?<![\w?$:\"'])SERVICE(?=\s*(?:SILENT\b|<|[?$]|[\w-]*:))", re.IGNORECASE)
+
+
+def unambiguous(text: str) -> str:
+    """The query with every line break as LF; UsageError for a code-point escape or a NUL (see the module doc)."""
+    if "\x00" in text:
+        raise UsageError("the SPARQL query holds a NUL character: remove it")
+    if _ESCAPE.search(text):
+        raise UsageError("SPARQL \\u and \\U escapes are not accepted: write the character itself")
+    return _BREAKS.sub("\n", text)
+
+
 def _has_service(algebra) -> bool:
     from rdflib.plugins.sparql.algebra import traverse
     found: list[object] = []
@@ -84,6 +107,9 @@ def check_query(text: str) -> Checked:
     from rdflib.plugins.sparql.parser import parseQuery
     if not text or not text.strip():
         raise UsageError("empty SPARQL query: give e.g. 'SELECT ?s WHERE { ?s a pkg:Report }'")
+    text = unambiguous(text)
+    if _SERVICE_WORD.search(text):
+        raise UsageError(NO_SERVICE)
     try:
         query = translateQuery(parseQuery(prefix_header() + text))
     except Exception as e:  # noqa: BLE001 - pyparsing and rdflib raise several types for a bad query
