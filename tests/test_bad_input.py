@@ -346,6 +346,39 @@ def test_a_read_only_base_answers_and_refuses_changes(kb, tmp_path, monkeypatch)
     assert "move it away" not in err
 
 
+def test_a_read_only_user_sees_what_is_committed_in_the_wal(kb, tmp_path, monkeypatch):
+    import sqlite3
+    from kg.kb.store import KnowledgeBase
+    copy = scratch(kb, tmp_path)
+    writer = sqlite3.connect(copy / "kb.sqlite", isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")  # the commit stays in kb.sqlite-wal while the writer is open
+    doc = writer.execute("SELECT id FROM documents ORDER BY id LIMIT 1").fetchone()[0]
+    writer.execute("UPDATE documents SET title = '新标题' WHERE id = ?", (doc,))
+    assert (copy / "kb.sqlite-wal").stat().st_size > 0
+    monkeypatch.setattr("kg.kb.store.os.access", lambda *_a, **_k: False)  # root ignores chmod: ask as a user would
+    with KnowledgeBase.open(copy) as reader:
+        assert reader.read_only and {d.id: d.title for d in reader.documents()}[doc] == "新标题"
+    writer.close()
+
+
+def test_a_reader_of_a_stale_index_writes_nothing(kb, tmp_path):
+    copy = scratch(kb, tmp_path)
+    old = tmp_path / "bm25-before"
+    shutil.copytree(copy / "bm25", old)
+    p = tmp_path / "new.txt"
+    p.write_text("山西省2024年旅游收入增长8%，接待游客1.2亿人次。\n" * 10, encoding="utf-8")
+    assert run(["ingest", "--kb", copy, "--no-dense", p])[0] == 0
+    shutil.rmtree(copy / "bm25")
+    shutil.copytree(old, copy / "bm25")  # the index of the generation before: what a reader meets mid-ingest
+    before = {f: f.read_bytes() for f in (copy / "bm25").rglob("*") if f.is_file()}
+    manifest = (copy / "manifest.json").read_bytes()
+    code, out, err = run(["ask", "--kb", copy, "山西省2024年接待游客多少人次？"])
+    assert code == 0 and "1.2亿" in out, err  # the new report is found: the stale index was rebuilt in memory
+    assert {f: f.read_bytes() for f in (copy / "bm25").rglob("*") if f.is_file()} == before
+    assert (copy / "manifest.json").read_bytes() == manifest
+
+
 def test_readers_and_a_second_ingest_do_not_need_the_writers_lock(kb, tmp_path):
     from kg.graph.store import GraphStore
     copy = scratch(kb, tmp_path)

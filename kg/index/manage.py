@@ -58,12 +58,8 @@ class SearchIndexes:
         s = self.settings
         if idx is None or idx.generation != kb.generation or idx.scheme != s.scheme:
             idx = Bm25Index.build(chunks(), s.scheme, s.k1, s.b, kb.generation)
-            if not kb.read_only:  # a read-only knowledge base keeps the rebuilt index in memory
-                try:
-                    idx.save(kb.root / "bm25")
-                except OSError:  # a reader racing a running ingest's own save uses the index in memory
-                    if not reader:
-                        raise
+            if not reader and not kb.read_only:  # a reader keeps the rebuilt index in memory: it never writes
+                idx.save(kb.root / "bm25")
         return idx
 
     def _dense(self, kb: KnowledgeBase, chunks: Callable[[], list[Chunk]], progress: Progress | None = None,
@@ -78,6 +74,10 @@ class SearchIndexes:
             return None
         if idx is not None and idx.model != emb.name and not rebuild:
             idx.check_model(emb)  # a search never silently re-embeds the corpus with another model
+        if idx is not None and not rebuild:
+            # a reader never embeds nor writes: vectors of an older generation still find the chunks they hold
+            # (search drops ids no longer in the base), BM25 finds the rest until an ingest refreshes them
+            return idx
         if idx is None or idx.generation != kb.generation or idx.model != emb.name:
             cache = VectorCache(kb.root / "vectors-cache.sqlite")
             try:
@@ -100,7 +100,8 @@ class SearchIndexes:
         kb.update_manifest(search={"scheme": self.settings.scheme, "k1": self.settings.k1, "b": self.settings.b})
 
     def searcher(self, kb: KnowledgeBase, progress: Progress | None = None) -> Searcher:
-        """A Searcher over the current generation, rebuilding a stale index first."""
+        """A Searcher over the current generation. A reader writes nothing and never waits for a writer: a stale
+        BM25 index is rebuilt in memory, stale vectors are used as they are (kg ingest refreshes both)."""
         chunks = _once(kb.chunks)
         bm25 = self._bm25(kb, chunks, reader=True)
         dense = self._dense(kb, chunks, progress, rebuild=False)

@@ -73,6 +73,23 @@ def write_json_atomic(path: Path, data: object) -> None:
     os.replace(tmp, path)
 
 
+def _read_only(db: Path) -> sqlite3.Connection:
+    """A read-only connection that sees every committed transaction, those still in the -wal file too (mode=ro
+    reads them where the -wal and -shm files exist). immutable=1, which needs neither file but ignores them, only
+    when there is no -wal content to miss."""
+    uri = db.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+        conn.execute("SELECT count(*) FROM documents").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        wal = db.with_name(db.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(f"{db} has committed changes in {wal.name} that a read-only user cannot read: ask "
+                             "its owner to run any kg command on it (that folds them in), or give write access")
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+
+
 class KnowledgeBase:
     """An embedded knowledge base directory. Every change is one SQLite transaction.
 
@@ -106,9 +123,8 @@ class KnowledgeBase:
                                  "give a writable --kb DIR") from None
         read_only = db.exists() and not (os.access(root, os.W_OK) and os.access(db, os.W_OK))
         try:
-            if read_only:  # immutable: no -wal/-shm files are needed (nor could they be created)
-                conn = sqlite3.connect(f"{db.resolve().as_uri()}?immutable=1", uri=True, isolation_level=None,
-                                       check_same_thread=False)
+            if read_only:
+                conn = _read_only(db)
             else:
                 conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
                 conn.execute("PRAGMA foreign_keys = ON")
@@ -125,6 +141,7 @@ class KnowledgeBase:
 
     def close(self) -> None:
         self._db.close()
+
 
     def __enter__(self) -> "KnowledgeBase":
         return self
