@@ -16,7 +16,7 @@ from kg.config import Settings
 from kg.errors import KgError, StoreError
 from kg.graph.endpoint import Limits, Reply, answer as sparql_answer, refuse_update
 
-MAX_BODY = 1 << 20  # bytes of a POSTed query
+MAX_BODY = 1 << 20  # bytes of any request body (a POSTed question or query), checked before it is parsed
 
 
 class Question(BaseModel):
@@ -45,6 +45,50 @@ def _hit(h, rank: int) -> dict:
             "section": list(c.section), "kind": c.kind, "score": round(h.score, 6), "text": c.text}
 
 
+class BoundedBody:
+    """ASGI middleware: a request body over `limit` bytes is answered 413 before any route reads or parses it
+    (a declared Content-Length at once, a chunked body as soon as it passes the limit)."""
+
+    def __init__(self, app, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            return await _too_large(send, self.limit)
+        # the body is read here, up to the limit, and handed on whole: no route ever sees more than the limit
+        body, more = bytearray(), True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay([message]), send)
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                return await _too_large(send, self.limit)
+        await self.app(scope, _replay([{"type": "http.request", "body": bytes(body), "more_body": False}], receive),
+                       send)
+
+
+def _replay(messages: list, then=None):
+    async def receive():
+        if messages:
+            return messages.pop(0)
+        if then is not None:
+            return await then()
+        return {"type": "http.disconnect"}
+    return receive
+
+
+async def _too_large(send, limit: int) -> None:
+    body = f"request body larger than {limit >> 20} MB: send a shorter question or query\n".encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits = Limits(),
                cors_origins: tuple[str, ...] = ()) -> FastAPI:
     """The FastAPI application over one knowledge base (opened now, so a bad --kb fails at once)."""
@@ -55,6 +99,7 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
     app = FastAPI(title="PolicyKG", version="0.1.0",
                   description="Cited answers, search and the knowledge graph of Chinese policy reports. "
                               "Read-only.")
+    app.add_middleware(BoundedBody, limit=MAX_BODY)
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],

@@ -208,3 +208,23 @@ def test_bad_bodies_get_a_4xx_and_hold_no_thread(server, head):
 def urllib_get(url: str):
     import urllib.request
     return urllib.request.urlopen(url, timeout=30)
+
+
+def test_an_oversized_body_is_refused_before_it_is_read_or_parsed(server):
+    host, port = server.removeprefix("http://").split(":")
+    huge = 50 << 20  # declared, never sent: the answer comes at once
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + f"Content-Length: {huge}\r\n\r\n".encode() + b'{"question": "' + b"a" * 1000)
+        reply = s.recv(400)
+    assert reply.startswith(b"HTTP/1.1 413") and b"larger than 1 MB" in reply, reply
+    with socket.create_connection((host, int(port)), timeout=30) as s:  # chunked: counted as it arrives
+        s.sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"a" * (256 << 10)
+        for _ in range(6):
+            s.sendall(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+        reply = s.recv(400)
+    assert reply.startswith(b"HTTP/1.1 413"), reply
+    with urllib_get(f"{server}/documents") as r:
+        assert r.status == 200, "the server still answers"
