@@ -211,3 +211,17 @@ def test_cli_writes_questions_score_py_reads(kb, tmp_path, capsys):
     ref = json.loads(subprocess.run([sys.executable, str(score_py), str(out), str(gold), "--json"],
                                     capture_output=True, text=True, check=True).stdout)
     assert ref["accuracy"] == 1.0 and ref["citation_hit"] == 1.0 and ref["n"] == 12
+
+
+def test_eval_prints_a_calibration_table_of_the_fitted_decision(kb, tmp_path, capsys):
+    from kg.cli.main import main
+    out = tmp_path / "syn.jsonl"
+    assert main(["eval", "--kb", str(kb.root), "--no-dense", "--synthetic", "--limit", "6", "--write", str(out),
+                 "--no-answer"]) == 0
+    capsys.readouterr()
+    assert main(["eval", "--kb", str(kb.root), "--no-dense", str(out), "--calibration"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip().startswith("calibration")]
+    assert rows and sum(int(r[2].removeprefix("n=")) for r in rows) == 12  # every question, in one decile each
+    for r in rows:
+        lo, hi = map(float, r[1].split("-"))
+        assert lo <= float(r[4]) <= hi and 0.0 <= float(r[6]) <= 1.0  # mean predicted inside its decile

@@ -72,6 +72,7 @@ def cmd_eval_answers(args: argparse.Namespace) -> int:
         ctx = open_qa(kb, settings(args), _qa_settings(args))
         scored = [(path, score(qs, [answer_record(q["id"], answer(q["question"], ctx)) for q in qs]))
                   for path, qs in sets]
+        tables = _calibration(sets, ctx) if getattr(args, "calibration", False) else {}
     if len(scored) > 1:
         scored.append(("all", [r for _, rows in scored for r in rows]))
     for path, rows in scored:
@@ -87,7 +88,24 @@ def cmd_eval_answers(args: argparse.Namespace) -> int:
         if args.misses and path != "all":
             for line in format_misses(rows):
                 print(line)
+        for rng, n, p, right in tables.get(path, []):
+            print(f"  calibration {rng}  n={n:<4} predicted {p:.2f}  observed {right:.2f}")
     return 0
+
+
+def _calibration(sets: list[tuple[str, list[dict]]], ctx) -> dict[str, list]:
+    """Per question set (and all together), the fitted P(right) of each question's likeliest proposal against
+    whether it is right, by decile (kg.qa.decide.fit.calibration); empty without an installed model."""
+    from kg.qa.decide.fit import calibration, label
+    from kg.qa.decide.model import load_model
+    model = load_model()
+    if model is None:
+        return {}
+    labelled = {path: label(qs, ctx) for path, qs in sets}
+    out = {path: calibration(model, ls) for path, ls in labelled.items()}
+    if len(sets) > 1:
+        out["all"] = calibration(model, [q for ls in labelled.values() for q in ls])
+    return out
 
 
 def cmd_eval_synthetic(args: argparse.Namespace) -> int:
@@ -150,6 +168,8 @@ def add_eval_answer_options(sp: argparse.ArgumentParser) -> None:
                     help="score answers to these question sets (id, question, type, category, accept, evidence)")
     sp.add_argument("--json", action="store_true", help="print each summary as one JSON object")
     sp.add_argument("--by-report", action="store_true", help="also one line per report (a question's first doc)")
+    sp.add_argument("--calibration", action="store_true", help="also predicted against observed right by decile: "
+                    "the fitted P(right) of each question's likeliest proposed answer, and whether it is right")
     sp.add_argument("--synthetic", action="store_true", help="generate questions from the knowledge base's own "
                     "table cells, figures and definitions and score the round trip per report")
     sp.add_argument("--limit", type=int, metavar="N", help="--synthetic: at most N questions per document")
