@@ -21,7 +21,7 @@ def build_document(path: str | Path) -> Document:
     if not cleaned.text.strip():
         raise InputError(str(raw.path), "no text left after removing page furniture and web-page chrome: "
                                         "check that the file holds the report itself")
-    meta = guess_metadata(cleaned.text, raw.name)
+    meta = guess_metadata(cleaned.text, raw.name, raw.meta)
     doc = Document(
         id="doc-" + raw.sha1[:12],  # from the raw bytes: re-ingesting the same file gives the same id
         source=raw.name,
@@ -35,6 +35,7 @@ def build_document(path: str | Path) -> Document:
         pages=cleaned.pages,
         sections=find_sections(cleaned.text),
         footnotes=cleaned.footnotes,
+        ocr_pages=raw.ocr_pages,
         date=meta.date,
         genre=meta.genre,
         region_code=meta.region_code,

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.context import genre_of, report_date
+from ingest.formats import SourceMeta
 from ingest.sections import FOOTNOTES_TITLE, find_sections, heading_title
 from kg.extract.places import load_places
 
@@ -172,20 +173,31 @@ def _fallback_title(text: str, name: str) -> str:
     return re.split(r"[。；;！？]", first)[0][:40] or stem
 
 
-def guess_metadata(text: str, name: str) -> Meta:
-    """Title, issuer, year and region of a cleaned report (name: its file name, a last resort)."""
+def _hinted_title(guess: str | None, hint: str | None) -> str | None:
+    """A file's own title field (a web page's ArticleTitle, a Word title set in big type) over the guess from
+    the text's first lines, unless the guess holds it and says more (a subtitle)."""
+    if not hint:
+        return guess
+    squeeze = re.sub(r"\s+", "", hint)
+    return guess if guess and squeeze in re.sub(r"\s+", "", guess) and len(guess) > len(hint) else hint
+
+
+def guess_metadata(text: str, name: str, hint: SourceMeta = SourceMeta()) -> Meta:
+    """Title, issuer, year and region of a cleaned report (name: its file name, a last resort; hint: what the
+    file says about itself, used where the text says less)."""
     head = _head(text)
-    title = _title(head)
+    title = _hinted_title(_title(head), hint.title)
     org = next((s for s in head if _ORG.match(s)), None)
     cover = " ".join(s for s in head if _VENUE.match(s) or _PERSON.search(s))
     region = (_region_in(title) or _region_in(org) or _region_in(cover) or _dominant_region(text))
-    issuer = org or _delegate(text, region) or _closing(text) or _credited(text)
+    issuer = (org or _delegate(text, region) or _closing(text) or _credited(text)
+              or (hint.issuer if hint.issuer and _ORG.match(hint.issuer) else None))
     region = region or _region_in(issuer)
     if region is None and issuer in ("国务院", "中华人民共和国国务院"):  # the State Council reports on the nation
         region = load_places().get("100000")
     if title is None:
         title = _fallback_title(text, name)
-    date = report_date(text, head)
+    date = report_date(text, head) or hint.date  # the text's delivery date, else the page's publication date
     year = _year(title, head, text) or (int(date[:4]) if date else None)
     if len(title) <= 10 and year and not _YEAR.search(title):  # a bare "政府工作报告": say whose and when
         who = region.full_name if region and region.level != "country" else (issuer or "")

@@ -1,7 +1,9 @@
-"""Read a source file into raw page texts: text encodings (UTF-8, GB18030, Big5) and PDF text layers."""
+"""Read a source file into raw page texts: text encodings (UTF-8, GB18030, Big5), PDF text layers, and web pages,
+Word files and spreadsheets through ingest/formats."""
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import os
 import stat
@@ -10,9 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ingest.formats import Extracted, SourceMeta
+from ingest.formats.zipped import OLE, encrypted_office
 from kg.errors import InputError
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
+# Formats read by ingest/formats, by suffix; the file's own bytes decide when its suffix is wrong (a .xls that is
+# a web page, a .doc that is a .docx).
+_FORMATS = {".html": "html", ".htm": "html", ".docx": "docx", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls",
+            ".csv": "csv", ".doc": "doc", ".wps": "doc"}
+_READERS = {"html": "ingest.formats.html:read_html", "docx": "ingest.formats.docx:read_docx",
+            "xlsx": "ingest.formats.xlsx:read_xlsx", "xls": "ingest.formats.xls:read_xls",
+            "csv": "ingest.formats.csv:read_csv", "doc": "ingest.formats.doc:read_doc"}
+SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", *_FORMATS)
 _TEXT_SUFFIXES = (".txt", ".md")
 _MAX_CONTROL = 0.05  # share of control characters above which "text" is binary junk
 _MAX_UNREADABLE = 0.3  # share of U+FFFD / private-use characters in a PDF text layer
@@ -22,6 +33,10 @@ _MAX_PRIVATE = 0.01  # share of private-use characters in decoded text: the wron
 MAX_CHARS = 1_000_000
 MAX_TEXT_BYTES = 4 * MAX_CHARS  # a text file's bytes, checked before reading it
 MAX_PDF_BYTES = 200 << 20
+MAX_OFFICE_BYTES = 100 << 20  # Word files and workbooks (embedded fonts and images make them large)
+MAX_HTML_BYTES = 20 << 20  # a saved page with its images inlined
+_MAX_BYTES = {".pdf": MAX_PDF_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
+              **{s: MAX_OFFICE_BYTES for s in (".docx", ".xlsx", ".xlsm", ".xls", ".doc", ".wps")}}
 _JAPANESE_KOREAN = {"shift_jis": "Japanese (Shift-JIS)", "cp932": "Japanese (Shift-JIS)",
                     "euc_jp": "Japanese (EUC-JP)", "iso2022_jp": "Japanese (ISO-2022-JP)",
                     "euc_kr": "Korean (EUC-KR)", "cp949": "Korean (EUC-KR)"}
@@ -35,8 +50,10 @@ class RawSource:
     name: str
     sha256: str  # of the raw bytes
     sha1: str  # of the raw bytes (document ids are doc-<sha1[:12]>)
-    encoding: str  # utf-8, utf-8-sig, gb18030, big5, utf-16 or pdf
+    encoding: str  # utf-8, utf-8-sig, gb18030, big5, utf-16 or pdf; html:<codec>, docx, xlsx, xls, doc, csv:<codec>
     pages: tuple[str, ...]  # one entry per PDF page; a single entry for a text file
+    meta: SourceMeta = SourceMeta()  # what the file says about itself (a web page's title, date, issuer)
+    ocr_pages: tuple[int, ...] = ()  # 1-based PDF pages whose text was read by OCR (scans)
 
     @property
     def is_pdf(self) -> bool:
@@ -75,7 +92,7 @@ def check_regular_file(path: str | Path) -> int:
                 else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
         link = " (through a symlink)" if p.is_symlink() else ""
         raise InputError(str(p), f"{kind}{link}, not a regular file: give the report file itself")
-    limit = MAX_PDF_BYTES if p.suffix.lower() == ".pdf" else MAX_TEXT_BYTES
+    limit = _MAX_BYTES.get(p.suffix.lower(), MAX_TEXT_BYTES)
     if st.st_size > limit:
         raise InputError(str(p), f"file too large ({st.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.0f} MB "
                                  "per document): split it into parts")
@@ -130,10 +147,12 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
     return text, encoding
 
 
-def _pdf_pages(data: bytes, path: str) -> tuple[str, ...]:
+def _pdf_pages(data: bytes, path: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """The text of every page, and the 1-based pages read by OCR."""
     import pypdf  # lazy: only PDFs need it
 
     from ingest.pdf import read_pdf  # lazy: pulls in pdfplumber
+    from ingest.pdf.ocr import OcrError
 
     if b"%PDF" not in data[:1024]:
         raise InputError(path, "not a PDF (no %PDF header): check the file or give it its real suffix")
@@ -148,6 +167,8 @@ def _pdf_pages(data: bytes, path: str) -> tuple[str, ...]:
                       for i, text in enumerate(layout.pages))
     except InputError:
         raise
+    except OcrError as e:
+        raise InputError(path, str(e)) from None
     except Exception as e:  # pypdf raises many types (PdfReadError, ValueError, KeyError …) on damaged files
         raise InputError(path, f"corrupt PDF ({type(e).__name__}: {str(e)[:80]}): "
                                "re-export it or repair it (e.g. qpdf in.pdf out.pdf)") from None
@@ -155,14 +176,38 @@ def _pdf_pages(data: bytes, path: str) -> tuple[str, ...]:
         raise InputError(path, "PDF has no pages: re-export it")
     chars = "".join(pages)
     visible = [c for c in chars if not c.isspace()]
+    if not visible and layout.ocr:
+        raise InputError(path, f"no text found, not even by OCR of its {len(layout.ocr)} scanned pages: "
+                               "check that the pages hold text")
     if not visible:
-        raise InputError(path, "PDF has no text layer (scanned images?): run OCR first, e.g. ocrmypdf, "
-                               "and ingest the result")
+        raise InputError(path, "PDF has no text layer and no page is a scanned image (text drawn as shapes?): "
+                               "run OCR first, e.g. ocrmypdf --force-ocr, and ingest the result")
     unreadable = sum(1 for c in visible if c == "\ufffd" or unicodedata.category(c) == "Co")
     if unreadable > _MAX_UNREADABLE * len(visible):
         raise InputError(path, "PDF text layer cannot be decoded (fonts without a Unicode map): "
                                "run OCR first, e.g. ocrmypdf --force-ocr")
-    return pages
+    return pages, layout.ocr
+
+
+def _kind(data: bytes, suffix: str) -> str:
+    """Which reader a file needs: its suffix's, unless its bytes say it is another format."""
+    kind = _FORMATS[suffix]
+    head = data[:2048].lstrip().lower()
+    if data.startswith(b"PK\x03\x04") and kind in ("docx", "xlsx", "doc", "xls"):
+        return "docx" if b"word/document.xml" in data else "xlsx" if b"xl/workbook.xml" in data else kind
+    if data.startswith(OLE) and kind in ("docx", "xlsx") and not encrypted_office(data):  # a .doc/.xls renamed
+        return "doc" if "WordDocument".encode("utf-16-le") in data else "xls"
+    if kind in ("xls", "doc", "csv") and head.startswith(b"<") and (b"<html" in head or b"<table" in head):
+        return "html"  # sites often serve a web page as .xls or .doc
+    return kind
+
+
+def _format(data: bytes, path: Path, suffix: str) -> Extracted:
+    module, func = _READERS[_kind(data, suffix)].split(":")
+    got = getattr(importlib.import_module(module), func)(data, str(path))
+    if not any(not c.isspace() for page in got.pages for c in page):
+        raise InputError(str(path), "no text in the file (images only?): nothing to ingest")
+    return got
 
 
 def read_source(path: str | Path) -> RawSource:
@@ -176,8 +221,13 @@ def read_source(path: str | Path) -> RawSource:
     data = p.read_bytes()
     if not data.strip():
         raise InputError(str(p), "empty file: nothing to ingest")
+    meta = SourceMeta()
+    ocr: tuple[int, ...] = ()
     if suffix == ".pdf":
-        pages, encoding = _pdf_pages(data, str(p)), "pdf"
+        (pages, ocr), encoding = _pdf_pages(data, str(p)), "pdf"
+    elif suffix in _FORMATS:
+        got = _format(data, p, suffix)
+        pages, encoding, meta = got.pages, got.encoding, got.meta
     else:
         text, encoding = decode_text(data, str(p))
         if not any(not c.isspace() and unicodedata.category(c) not in ("Cf", "Cc") for c in text):
@@ -187,4 +237,5 @@ def read_source(path: str | Path) -> RawSource:
     if chars > MAX_CHARS:
         raise InputError(str(p), f"too long: {chars:,} characters, over the limit of {MAX_CHARS:,} characters "
                                  "per document: split it into parts")
-    return RawSource(p, p.name, hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest(), encoding, pages)
+    return RawSource(p, p.name, hashlib.sha256(data).hexdigest(), hashlib.sha1(data).hexdigest(), encoding, pages,
+                     meta, ocr)

@@ -64,6 +64,7 @@ class Document:
     region_code: str | None = None  # GB/T 2260 code of `region` (any level: 510000, 510100, 522600)
     data_period: str | None = None  # what its figures are about, as Figure.period: "2023", "2025-2026"
     data_year: int | None = None  # the year periods written without one (三季度末, 全年) fall in
+    ocr_pages: tuple[int, ...] = ()  # 1-based pages whose text was read by OCR from a scan (may hold misreadings)
 
     def __post_init__(self) -> None:
         if not self.id.startswith("doc-"):

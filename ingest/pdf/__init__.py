@@ -1,4 +1,5 @@
-"""PDF text layers read by layout with pdfplumber: columns in reading order, tables as tab-separated rows."""
+"""PDF text layers read by layout with pdfplumber: columns in reading order, tables as tab-separated rows;
+scanned pages through OCR (ingest/pdf/ocr.py) into the same layout."""
 from __future__ import annotations
 
 import io
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from ingest.pdf.furniture import drop_furniture
 from ingest.pdf.geometry import segments, upright_page
 from ingest.pdf.layout import PageLine, page_lines
+from ingest.pdf.ocr import OcrError, OcrReader, needs_ocr
 from ingest.pdf.tables import Region, find_regions
 
 
@@ -20,6 +22,7 @@ class PdfText:
     rotated: tuple[int, ...]  # 1-based pages whose text was drawn rotated and was turned upright
     furniture: int  # running header/footer and page-number lines dropped
     failed: tuple[int, ...] = ()  # 1-based pages pdfplumber could not lay out (left empty here)
+    ocr: tuple[int, ...] = ()  # 1-based pages read by OCR (scans: no text layer, or only an overlay)
 
 
 def _page(page, carry: Region | None = None) -> tuple[list[PageLine], list[Region], bool]:
@@ -75,16 +78,41 @@ def _continued(prev: list[PageLine], lines: list[PageLine]) -> list[PageLine]:
     return lines[j:] if 0 < j < len(lines) and lines[j].row else lines
 
 
-def read_pdf(data: bytes) -> PdfText:
-    """Text of every page of a PDF in reading order (the caller has validated the file)."""
+def _is_scan(page) -> bool:
+    try:
+        return needs_ocr(page)
+    except Exception:  # a damaged page: laid out (or failed) as a text page
+        return False
+
+
+def _scans(pages) -> int:
+    """How many of these pages are scans (each page parsed, then let go)."""
+    n = 0
+    for page in pages:
+        n += _is_scan(page)
+        page.close()
+    return n
+
+
+def read_pdf(data: bytes, ocr: OcrReader | None = None) -> PdfText:
+    """Text of every page of a PDF in reading order (the caller has validated the file); scanned pages are read
+    by `ocr` (RapidOCR, loaded on the first scanned page, by default). OcrError when they cannot be."""
     import pdfplumber  # lazy: only PDFs need it
 
-    pages, heights, tables, rotated, failed = [], [], 0, [], []
+    ocr = ocr or OcrReader()
+    pages, heights, tables, rotated, failed, scanned = [], [], 0, [], [], []
     carry: Region | None = None
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for n, page in enumerate(pdf.pages, 1):
+            scan = _is_scan(page)
+            if scan and not scanned and len(pdf.pages) - n + 1 > ocr.max_pages:
+                ocr.check_count(_scans(pdf.pages[n - 1:]))
             try:
-                lines, found, turned = _page(page, carry)
+                lines, found, turned = _page(ocr.page(page) if scan else page, carry)
+                if scan:
+                    scanned.append(n)
+            except OcrError:
+                raise
             except Exception:  # pdfminer raises many types on one damaged page; the caller reads it otherwise
                 lines, found, turned = [], [], False
                 failed.append(n)
@@ -98,4 +126,4 @@ def read_pdf(data: bytes) -> PdfText:
     pages, dropped = drop_furniture(pages, heights)
     pages = [pages[0], *(_continued(prev, lines) for prev, lines in zip(pages, pages[1:]))] if pages else pages
     return PdfText(tuple("\n".join(l.text for l in lines) for lines in pages), tables, tuple(rotated), dropped,
-                   tuple(failed))
+                   tuple(failed), tuple(scanned))

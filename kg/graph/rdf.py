@@ -83,11 +83,28 @@ def _add_document(g: Graph, doc: Document, entities: dict[str, Entity]) -> URIRe
         g.add((d, PKG.genre, _zh(doc.genre)))
     if doc.data_period:
         g.add((d, DCTERMS.temporal, period_uri(doc.data_period)))
+    if doc.ocr_pages:  # text read from scanned images: QA may weigh it less
+        g.add((_ocr_activity(d), RDF.type, PROV.Activity))
+        g.add((_ocr_activity(d), RDFS.label, Literal("OCR of scanned pages", lang="en")))
+        for n in doc.ocr_pages:
+            g.add((d, PKG.ocrPage, Literal(n)))
     return d
 
 
-def _add_chunk(g: Graph, d: URIRef, c: Chunk) -> None:
+def _ocr_activity(d: URIRef) -> URIRef:
+    """The prov:Activity that read a report's scanned pages by OCR."""
+    return URIRef(f"{d}#ocr")
+
+
+def _from_ocr(doc: Document, c: Chunk) -> bool:
+    """Whether a chunk starts or ends on a page whose text was read by OCR."""
+    return bool(doc.ocr_pages) and bool({doc.page_at(c.start), doc.page_at(c.end - 1)} & set(doc.ocr_pages))
+
+
+def _add_chunk(g: Graph, d: URIRef, c: Chunk, ocr: bool = False) -> None:
     u = chunk_uri(c.id)
+    if ocr:
+        g.add((u, PROV.wasGeneratedBy, _ocr_activity(d)))
     g.add((u, RDF.type, PKG.Chunk))
     g.add((u, DCTERMS.isPartOf, d))
     g.add((u, OA.hasSource, d))
@@ -234,7 +251,7 @@ def doc_graph(doc: Document, chunks: Iterable[Chunk] = (), entities: Iterable[En
     g = new_graph()
     d = _add_document(g, doc, catalogue)
     for c in chunks:
-        _add_chunk(g, d, c)
+        _add_chunk(g, d, c, _from_ocr(doc, c))
     for m in mentions:
         _add_mention(g, d, m)
     if figures:

@@ -68,6 +68,7 @@ class PKG(DefinedNamespace):
     countWord: URIRef
     inferred: URIRef
     genre: URIRef
+    ocrPage: URIRef
     # individuals
     unspecifiedArea: URIRef
     unspecifiedPeriod: URIRef
@@ -133,6 +134,9 @@ TERMS: dict[str, tuple[str, str, str]] = {
                                          "the report's data period. Absent: the value was written with the figure."),
     "genre": ("property", "genre", "Kind of report: 统计公报, 金融运行报告, 政府工作报告, 预算/决算, 债券披露, "
                                    "评级报告, 政府公报 or research, @zh."),
+    "ocrPage": ("property", "OCR page", "1-based page of a report whose text was read by OCR from a scanned image, "
+                                        "so its quotes and figures may hold misreadings; the chunks of such a page "
+                                        "are prov:wasGeneratedBy the report's OCR activity (<report>#ocr)."),
     "unspecifiedArea": ("individual", "未说明地区", "refArea of a figure whose region the text does not give."),
     "unspecifiedPeriod": ("individual", "未说明时期", "refPeriod of a figure whose period the text does not give."),
 }

@@ -8,7 +8,7 @@ from kg.types import Cell, Chunk, Document, Page, Section, Table
 
 # Document fields stored together in the documents.context column (added after the first release: a knowledge
 # base from before has NULL there, and the fields keep their defaults).
-DOC_CONTEXT = ("date", "genre", "region_code", "data_period", "data_year")
+DOC_CONTEXT = ("date", "genre", "region_code", "data_period", "data_year", "ocr_pages")
 
 
 def _tuples(x: Any) -> Any:
@@ -88,4 +88,4 @@ def doc_context_to_dict(doc: Document) -> dict:
 
 def doc_context_from_dict(d: dict) -> dict:
     """Keyword arguments for Document; unknown keys (a newer writer's) are left out."""
-    return {k: d[k] for k in DOC_CONTEXT if k in d}
+    return {k: _tuples(d[k]) for k in DOC_CONTEXT if k in d}
