@@ -11,7 +11,9 @@ SKIP = frozenset({"blank", "footnote", "page"})
 _WS = " \t\u3000\xa0\r"
 _FOOTNOTE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _PAGE = re.compile(r"^\s*(?:[-–—]?\s*\d{1,3}\s*[-–—]?|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?)\s*$")
-CAPTION = re.compile(r"^\s*(附录\s*)?(图表|附表|表)\s*(\d+(?:[-－—–]\d+)?)(?:\s*[:：•·]\s*|\s+|$|(?=[\u4e00-\u9fff]))(.*)$")
+# 表3 / 附表1-2 / 图表5, and as budget books and workbooks number them: 表一 (then a space), 附件1
+CAPTION = re.compile(r"^\s*(附录\s*)?(图表|附表|附件|表)\s*(\d+(?:[-－—–]\d+)?|[一二三四五六七八九十百]+(?=\s))"
+                     r"(?:\s*[:：•·]\s*|\s+|$|(?=[\u4e00-\u9fff]))(.*)$")
 _UNIT = re.compile(r"^\s*(?:计量)?单位\s*[:：]\s*(.+?)\s*$")
 _NOTE = re.compile(r"^\s*注\s*\d*\s*[:：]")
 _NUMBERED_NOTE = re.compile(r"^\s*注\s*[:：]\s*(\d+)\s*[.、．]")

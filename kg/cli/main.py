@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kg", description="PolicyKG: Chinese policy reports into a knowledge graph "
                                 "with cited answers.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sp = add_command(sub, "ingest", "ingest .txt/.md/.pdf files or folders into the knowledge base",
+    sp = add_command(sub, "ingest", "ingest reports (text, PDF, web pages, Word, Excel) or folders into the knowledge base",
                      "kg ingest data/corpus", cmd_ingest)
     sp.add_argument("paths", nargs="*", metavar="PATH", help=f"files or folders (default {DEFAULT_CORPUS})")
     sp.add_argument("--reindex", action="store_true", help="rebuild every index from the stored documents "

@@ -8,10 +8,11 @@ import threading
 from pathlib import Path
 from typing import Callable
 
+from ingest.read import SUPPORTED_SUFFIXES
 from kg.errors import InputError, KgError, StoreError, UsageError
 from kg.types import IngestReport
 
-UPLOAD_SUFFIXES = ("txt", "md", "pdf")
+UPLOAD_SUFFIXES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)  # every format ingest reads
 EXPORTS = {"Turtle": ("ttl", "text/turtle"), "N-Triples": ("nt", "application/n-triples"),
            "JSON-LD": ("jsonld", "application/ld+json"), "GraphML": ("graphml", "application/xml"),
            "CSV": ("csv", "text/csv")}
@@ -47,7 +48,8 @@ def ingest_upload(kb_dir: Path, name: str, data: bytes, settings,
     from kg.kb.store import KnowledgeBase
     fname = Path(name.replace("\\", "/")).name.strip()
     if not fname or fname.startswith(".") or Path(fname).suffix.lower().lstrip(".") not in UPLOAD_SUFFIXES:
-        raise InputError(name or "(no name)", f"upload a .txt, .md or .pdf file (got {fname or 'no name'!r})")
+        raise InputError(name or "(no name)", f"upload a report as {', '.join(SUPPORTED_SUFFIXES)} "
+                                              f"(got {fname or 'no name'!r})")
     if not data:
         raise InputError(fname, "the file is empty")
     if not kb_exists(kb_dir):

@@ -71,7 +71,7 @@ _ZH: dict[str, str] = {
     # documents
     "doc.title": "标题", "doc.issuer": "发布机构", "doc.year": "年份", "doc.region": "地区", "doc.chars": "字数",
     "doc.chunks": "段落数", "doc.tables": "表格数", "doc.pages": "页数", "doc.file": "文件",
-    "doc.add": "添加报告", "doc.upload": "上传 .txt、.md 或 .pdf 格式的报告", "doc.ingest": "导入",
+    "doc.add": "添加报告", "doc.upload": "上传报告：文本（TXT/MD）、PDF（含扫描件）、网页（HTML）、文档（DOCX/DOC）或表格（XLSX/XLS/CSV）", "doc.ingest": "导入",
     "doc.starting": "开始…",
     "prog.parse": "解析与抽取", "prog.index": "建立检索索引", "prog.embed": "计算语义向量", "prog.graph": "构建知识图谱",
     "prog.unit_parse": "个文件", "prog.unit_index": "", "prog.unit_embed": "段", "prog.unit_graph": "份报告",
@@ -159,7 +159,7 @@ _EN: dict[str, str] = {
     "gran.month": "month", "gran.quarter": "quarter", "gran.half": "half-year", "gran.year": "year",
     "doc.title": "title", "doc.issuer": "issuer", "doc.year": "year", "doc.region": "region", "doc.chars": "characters",
     "doc.chunks": "passages", "doc.tables": "tables", "doc.pages": "pages", "doc.file": "file",
-    "doc.add": "Add a report", "doc.upload": "A .txt, .md or .pdf report", "doc.ingest": "Ingest",
+    "doc.add": "Add a report", "doc.upload": "A report: text, PDF (scans too), web page, Word or Excel", "doc.ingest": "Ingest",
     "doc.starting": "starting…",
     "prog.parse": "parsing and extracting", "prog.index": "search index", "prog.embed": "embedding passages",
     "prog.graph": "building the graph",
