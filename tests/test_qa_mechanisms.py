@@ -86,6 +86,18 @@ def test_asks_split_on_question_marks_and_on_commas_only_between_asks():
     assert split_asks("辽宁和山西2024年GDP增速") == ["辽宁和山西2024年GDP增速"]
 
 
+def test_an_elided_ask_after_a_counting_one_is_an_ask_of_its_own(g):
+    # …多少？增速 / …多少只，总目标规模: the second names only what else is asked; 多少 comes from the first
+    assert split_asks("四川技术合同成交额多少？增速") == ["四川技术合同成交额多少", "增速多少"]
+    assert split_asks("20+8产业基金累计多少只，总目标规模") == ["20+8产业基金累计多少只", "总目标规模多少"]
+    # a qualifier, a figure, or a clause after a non-counting ask is not an ask
+    assert split_asks("辽宁GDP是多少，按可比价格计算") == ["辽宁GDP是多少，按可比价格计算"]
+    assert split_asks("GDP多少，增长5%") == ["GDP多少，增长5%"]
+    assert split_asks("贵州在创建哪个国家公园？梵净山") == ["贵州在创建哪个国家公园？梵净山"]
+    first, second = read_asks("山西社融存量多少，同比增速？", g)
+    assert second.regions == ("山西",) and any("社融存量" in t.forms for t in second.terms)
+
+
 def test_a_later_ask_inherits_place_year_and_topic(g):
     a, b = read_asks("贵州：2024年2月发了多少特殊再融资债？同年1月出了什么文件？", g)
     assert b.regions == ("贵州",) and b.periods == ("2024-01",)

@@ -30,6 +30,7 @@ class QASettings:
     generate: bool = False  # rewrite answers with the generator (off by default, never in tests)
     decide: bool = True  # the fitted decision (kg.qa.decide) picks and thresholds; False: the rules' own answer
     #                      (their hand floors decide), what the tests of a rule's mechanism read
+    compose: bool = True  # a question of several asks may be answered part by part (kg.qa.decide.compose)
 
     def __post_init__(self) -> None:
         if self.passages < 1 or self.tables < 0:

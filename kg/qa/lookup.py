@@ -95,13 +95,15 @@ def _all_or_none(ctx: QAContext, q: Question, picks: list[tuple[str, Scored | No
 def _ask_pick(ctx: QAContext, ask: Question, pool: list[Candidate], labels: dict[str, str],
               earlier: list[tuple[str, Scored | None]]) -> tuple[str, Scored | None]:
     """An ask's label and best value; an ask that names only a change (比上年增长多少) takes the growth stated
-    with the value before it; after a cell, the same table row is preferred (…额度多少，占…比重是多少)."""
+    with the value before it; after a cell, the same table row is preferred (…额度多少，占…比重是多少). A value
+    an earlier ask took is not taken again: two asks are two things (支出多少，收入总计多少 is not one figure twice)."""
     prev_s = next((s for _, s in reversed(earlier) if s is not None), None)
     prev = prev_s.candidate if prev_s is not None else None
     if prev is not None and change_only(ask.text.rsplit("，", 1)[-1]):
         if comp := companion(prev, pool, ctx.documents[prev.doc_id].text):
             return comp[1][:2], _as_shown(comp[0], prev_s)
-    ranked = rank(ask, pool, labels)
+    taken = {(s.candidate.doc_id, s.candidate.value_span) for _, s in earlier if s is not None}
+    ranked = [s for s in rank(ask, pool, labels) if (s.candidate.doc_id, s.candidate.value_span) not in taken]
     if not ranked:
         return "", None
     if prev is not None and prev.row is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from kg.qa.decide.features import FEATURES, features
+from kg.qa.decide.fit import without_vectors
 from kg.qa.decide.model import DecisionModel, load_model
 
 __all__ = ["FEATURES", "DecisionModel", "Proposal", "decide", "proposals", "load_model"]
@@ -12,6 +13,9 @@ __all__ = ["FEATURES", "DecisionModel", "Proposal", "decide", "proposals", "load
 # With their floors (on the ranking score) this low the rules propose whatever they ranked first; whether that is
 # an answer is the fitted model's call. A hand constant: low enough to let nearly every ranked value through.
 RELAXED_FLOOR = 0.05
+# How many of the values ranked first are proposed besides the one the rules state: the right value is
+# among the first three ranked far more often than below them. A hand constant on cost (features per proposal).
+ALTERNATIVES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +62,11 @@ def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
             d = Draft(plan, strict.question, (), strict.chunks)
             out.append(Proposal(d, "parts", features(d, "parts", ctx)))
     if not strict.answer.abstained:
-        return strict, [Proposal(strict, "rules", features(strict, "rules", ctx, _stated(strict))), *out]
+        out.insert(0, Proposal(strict, "rules", features(strict, "rules", ctx, _stated(strict))))
+        out += _alternatives(question, strict, ctx, {id(_stated(strict))})
+        return strict, _agreement(out)
     loose = draft(question, _relaxed(ctx))
+    stated = {id(_stated(loose))}
     if not loose.answer.abstained:
         out.append(Proposal(loose, "relaxed", features(loose, "relaxed", ctx, _stated(loose))))
     if strict.question.kind not in ("text", "definition") and loose.answer.kind not in ("text", "definition"):
@@ -72,10 +79,57 @@ def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
     if strict.ranked:
         near = max(strict.ranked[:20], key=lambda s: s.terms)
         ans = value_answer(ctx, strict.question, [("", near)]) if near.score > 0 else None
-        if ans is not None and near is not _stated(loose) and not elsewhere(question, ans, ctx):
+        if ans is not None and id(near) not in stated and not elsewhere(question, ans, ctx):
             d = Draft(ans, strict.question, strict.ranked, strict.chunks)
             out.append(Proposal(d, "closest", features(d, "closest", ctx, near)))
-    return strict, out
+            stated.add(id(near))
+    out += _alternatives(question, strict, ctx, stated)
+    return strict, _agreement(out)
+
+
+def _alternatives(question: str, strict, ctx, stated: set[int]) -> list[Proposal]:
+    """Each of the first ALTERNATIVES ranked values not already proposed, as an answer of its own."""
+    from kg.qa.answer import Draft, elsewhere
+    from kg.qa.lookup import value_answer
+    if strict.question.kind not in ("number", "entity") or strict.question.op is not None:
+        return []
+    out = []
+    for s in strict.ranked[:ALTERNATIVES]:
+        if id(s) in stated or s.score <= 0:
+            continue
+        ans = value_answer(ctx, strict.question, [("", s)])
+        if not elsewhere(question, ans, ctx):
+            d = Draft(ans, strict.question, strict.ranked, strict.chunks)
+            out.append(Proposal(d, "alt", features(d, "alt", ctx, s)))
+    return out
+
+
+def _numbers(text: str) -> frozenset[str]:
+    import re
+    return frozenset(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def _agreement(props: list[Proposal]) -> list[Proposal]:
+    """How many of the other proposals state a number this one states, and how many proposals there are."""
+    said = [_numbers(p.draft.answer.text) for p in props]
+    out = []
+    for i, p in enumerate(props):
+        agree = sum(1 for j, n in enumerate(said) if j != i and n & said[i])
+        out.append(replace(p, row={**p.row, "agree": float(min(agree, 3)), "proposals": float(min(len(props), 8))}))
+    return out
+
+
+def embedder_name(ctx) -> str | None:
+    """The embedding model of the knowledge base's vectors, or None when it has none (BM25 only)."""
+    s = ctx.searcher
+    return getattr(s.embedder, "name", None) if getattr(s, "dense", None) is not None else None
+
+
+def same_embedder(model: DecisionModel, ctx) -> bool:
+    """Whether the dense similarity means what it meant when the model was fitted: the same embedding model (a
+    model that names none, fitted before this was recorded, is taken at its word)."""
+    fitted = dict(model.info).get("embedder")
+    return fitted is None or fitted == embedder_name(ctx)
 
 
 def decide(question: str, ctx, model: DecisionModel | None = None):
@@ -87,7 +141,17 @@ def decide(question: str, ctx, model: DecisionModel | None = None):
         from kg.qa.answer import draft
         return draft(question, ctx).answer
     strict, props = proposals(question, ctx)
+    blind = not same_embedder(model, ctx)
+    if blind:
+        props = [replace(p, row=without_vectors(p.row)) for p in props]
     scored = sorted(((model.p_right(p.row), i, p) for i, p in enumerate(props)), key=lambda x: (-x[0], x[1]))
+    if ctx.settings.compose and strict.question.op is None:
+        from kg.qa.decide.compose import composed
+        from kg.qa.answer import Draft
+        whole = composed(question, ctx, model, _relaxed(ctx), ALTERNATIVES, blind)
+        if whole is not None and (not scored or whole[0] > scored[0][0]):
+            d = Draft(whole[1], strict.question, (), strict.chunks)
+            scored.insert(0, (whole[0], -1, Proposal(d, "composed", {})))
     if scored and scored[0][0] >= model.threshold:
         p, _, best = scored[0]
         return replace(best.draft.answer, score=p)

@@ -7,11 +7,12 @@ import re
 from kg.qa.cues import EACH, NOT_CONTENT, PARTS
 from kg.qa.gather import table_labels
 from kg.qa.match import factors
+from kg.qa.split import split_asks
 from kg.qa.text import canon
 
 # the rules' own answer; the same with their floors off; the best passage's clause; the value closest in words;
-# a plan of one lookup per listed item
-ORIGINS = ("rules", "relaxed", "sentence", "closest", "parts")
+# a plan of one lookup per listed item; another of the values ranked first (the rules may have ranked wrong)
+ORIGINS = ("rules", "relaxed", "sentence", "closest", "parts", "alt")
 KINDS = ("number", "entity", "list", "definition", "text", "comparison", "difference")
 Q_KINDS = ("number", "entity", "list", "definition", "text")
 FACTOR_NAMES = ("terms", "region", "period", "unit", "intent", "concept", "headers", "facet", "table")
@@ -22,6 +23,8 @@ FEATURES = (
     "year_other", "region_ok", "answer_len", "answer_digits", "cite_rank", "cell", "citations",
     "dense_sim", "has_dense", "answer_numbers", "asks_short", "q_target", "q_per_item",
     "q_parts", "parts_short", "min_part_cover", "q_each", "number_without_digits", "answer_novelty",
+    "value_rank", "agree", "proposals", "local_bigrams", "clause_bigrams", "clause_numbers", "q_len",
+    "q_split", "split_short",
 )
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -79,6 +82,10 @@ def _shape(draft, origin: str, numbers: int) -> dict[str, float]:
     f["q_asks"] = float(min(len(q.asks), 4))
     f["q_target"], f["q_per_item"] = float(q.target), float(q.per_item)
     f["q_each"] = float(bool(EACH.search(q.text)))
+    f["q_len"] = math.log1p(len(content(q.text)))
+    asks = len(split_asks(q.text))  # 多少？增速呢 / 多少只，总规模: asks the text itself separates
+    f["q_split"] = float(min(asks, 4))
+    f["split_short"] = float(min(max(asks - max(numbers, 1), 0), 3)) if q.kind == "number" else 0.0
     f["parts"] = float(min(ans.text.count("；") + 1, 4))
     f["log_score"] = math.log(min(max(ans.score, 1e-3), 2.0))
     f["answer_len"] = math.log1p(len(ans.text))
@@ -93,6 +100,15 @@ def _value(draft, ctx, top) -> dict[str, float]:
     """The ranking factors of the value the answer states, and its margin over the next value."""
     fs = factors(draft.question, top.candidate, None, table_labels(ctx)) or {}
     f = {"has_factors": 1.0}
+    c = top.candidate
+    grams = _bigrams(content(draft.question.text))
+    # how much of the question the value's own label (its clause, or a cell's row and column headers) and its
+    # clause say, and how many numbers that clause holds (A、B、C分别增长x、y、z: pairing is at risk)
+    f["local_bigrams"] = _recall(grams, canon(c.local))
+    f["clause_bigrams"] = _recall(grams, canon(c.clause))
+    f["clause_numbers"] = float(min(len(_NUMBER.findall(c.clause)), 8))
+    place = next((i for i, s in enumerate(draft.ranked[:20]) if s is top), 20)
+    f["value_rank"] = 1.0 / (1 + place)  # 1 for the value ranked first, less for those below it
     for n in FACTOR_NAMES:
         f[f"f_{n}"] = math.log(min(max(fs.get(n, 1.0), 1e-3), 2.0))
     others = [s.score for s in draft.ranked if s is not top and s.score > 0]
