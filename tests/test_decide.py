@@ -175,3 +175,14 @@ def test_calibration_compares_predicted_and_observed_by_decile():
     assert [(r, n) for r, n, _, _ in table] == [("0.2-0.3", 3), ("0.8-0.9", 8)]
     assert table[1][2] == pytest.approx(m.p_right(good)) and table[1][3] == pytest.approx(0.75)
     assert table[0][3] == 0.0
+
+
+def test_one_figure_for_two_asks_is_no_answer_unless_the_passages_say_it_twice():
+    from types import SimpleNamespace as S
+    from kg.qa.decide import repeats_a_figure
+    once = (S(text="全市一般公共预算支出4502.5亿元，加上转移性支出后，支出总计5452.3亿元。"),)
+    assert repeats_a_figure(S(text="4502.5亿元，4502.5亿元", citations=once))
+    assert not repeats_a_figure(S(text="4502.5亿元；5452.3亿元", citations=once))
+    twice = (S(text="全市一般公共预算收入总计2308.13亿元。"), S(text="全市一般公共预算支出总计2308.13亿元。"))
+    assert not repeats_a_figure(S(text="收入总计2308.13亿元，支出总计2308.13亿元", citations=twice))
+    assert not repeats_a_figure(S(text="6.1万亿元，增长5.6%", citations=once))

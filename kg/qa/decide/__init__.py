@@ -109,8 +109,27 @@ def _numbers(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\d+(?:\.\d+)?", text))
 
 
+def repeats_a_figure(answer) -> bool:
+    """An answer of several parts (…；… or …，…) that states one figure in two of them while its passages state it
+    only once: one value given for two asks (支出4502.5亿元，收入总计4502.5亿元 from one clause), never a right
+    answer to both. (收入总计、支出总计 both 2308.13亿元 is right when the passages say it twice.)"""
+    import re
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for part in re.split(r"[；;，]", answer.text):
+        nums = _numbers(part)
+        twice |= nums & seen
+        seen |= nums
+    if not twice:
+        return False
+    cited = " ".join(dict.fromkeys(c.text for c in answer.citations))
+    return any(len(re.findall(rf"(?<![\d.]){re.escape(n)}(?![\d])", cited)) < 2 for n in twice)
+
+
 def _agreement(props: list[Proposal]) -> list[Proposal]:
-    """How many of the other proposals state a number this one states, and how many proposals there are."""
+    """How many of the other proposals state a number this one states, and how many proposals there are; a
+    proposal that gives one figure for two asks is dropped (repeats_a_figure)."""
+    props = [p for p in props if not repeats_a_figure(p.draft.answer)]
     said = [_numbers(p.draft.answer.text) for p in props]
     out = []
     for i, p in enumerate(props):
