@@ -33,6 +33,12 @@ _MAX_PRIVATE = 0.01  # share of private-use characters in decoded text: the wron
 MAX_CHARS = 1_000_000
 MAX_TEXT_BYTES = 4 * MAX_CHARS  # a text file's bytes, checked before reading it
 MAX_PDF_BYTES = 200 << 20
+# What one PDF page may draw before layout reads it: pdfplumber keeps an object per character, so a small file
+# whose one content stream repeats a text line 60,000 times costs gigabytes. The real PDFs in ../shared draw at
+# most 0.8 MB and 3,100 text runs on a page (a whole newspaper page); these leave ten times that.
+MAX_PDF_PAGES = 2000
+MAX_PAGE_CONTENT = 8 << 20  # bytes of a page's decompressed content stream
+MAX_TEXT_RUNS = 30_000  # text-showing operators (Tj, TJ) on a page
 MAX_OFFICE_BYTES = 100 << 20  # Word files and workbooks (embedded fonts and images make them large)
 MAX_HTML_BYTES = 20 << 20  # a saved page with its images inlined
 _MAX_BYTES = {".pdf": MAX_PDF_BYTES, ".html": MAX_HTML_BYTES, ".htm": MAX_HTML_BYTES,
@@ -147,6 +153,23 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
     return text, encoding
 
 
+def _check_drawing(reader, path: str) -> None:
+    """InputError, before any layout, for a PDF whose pages draw more than a report ever does (MAX_PDF_PAGES,
+    MAX_PAGE_CONTENT, MAX_TEXT_RUNS); pypdf bounds each stream's decompression itself."""
+    if len(reader.pages) > MAX_PDF_PAGES:
+        raise InputError(path, f"{len(reader.pages):,} pages, over the limit of {MAX_PDF_PAGES:,}: split the PDF")
+    for n, page in enumerate(reader.pages, 1):
+        contents = page.get_contents()
+        if contents is None:
+            continue
+        drawn = contents.get_data()
+        runs = drawn.count(b"Tj") + drawn.count(b"TJ")
+        if len(drawn) > MAX_PAGE_CONTENT or runs > MAX_TEXT_RUNS:
+            raise InputError(path, f"page {n} draws {len(drawn) / 1e6:.1f} MB of content in {runs:,} text runs (the "
+                                   f"limit is {MAX_PAGE_CONTENT >> 20} MB and {MAX_TEXT_RUNS:,}): not a report "
+                                   "page as published; re-export the PDF")
+
+
 def _pdf_pages(data: bytes, path: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """The text of every page, and the 1-based pages read by OCR."""
     import pypdf  # lazy: only PDFs need it
@@ -162,6 +185,7 @@ def _pdf_pages(data: bytes, path: str) -> tuple[tuple[str, ...], tuple[int, ...]
             raise InputError(path, "encrypted PDF: remove the password (e.g. qpdf --decrypt in.pdf out.pdf) and retry")
         if not reader.pages:
             raise InputError(path, "PDF has no pages: re-export it")
+        _check_drawing(reader, path)
         layout = read_pdf(data)
         pages = tuple(reader.pages[i].extract_text() or "" if i + 1 in layout.failed else text
                       for i, text in enumerate(layout.pages))

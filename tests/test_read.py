@@ -205,3 +205,39 @@ def test_furniture_removed_from_a_real_typeset_report():
     assert "增长4.4%、5.6%。" in doc.text  # "5." / "6%" wrapped inside a number
     third = doc.text[doc.pages[2].start:doc.pages[2].end]
     assert "春秋假，让孩子们走出校园亲近自然" in third
+
+
+def _flate_pdf(content: bytes) -> bytes:
+    """A one-page PDF whose page draws `content` (Flate-compressed), with exact xref offsets."""
+    import zlib
+    stream = zlib.compress(content, 9)
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def test_a_small_pdf_that_draws_too_much_is_refused_before_layout(tmp_path, monkeypatch):
+    import ingest.pdf
+    line = b"BT /F1 12 Tf 72 700 Td (the same line drawn again and again) Tj ET\n"
+    bomb = tmp_path / "bomb.pdf"
+    bomb.write_bytes(_flate_pdf(line * 60_000))
+    assert bomb.stat().st_size < 40_000  # a few KB on disk, gigabytes once laid out
+    monkeypatch.setattr(ingest.pdf, "read_pdf", lambda *_: pytest.fail("layout must not run"))
+    with pytest.raises(InputError, match=r"page 1 draws .* 60,000 text runs .*re-export") as err:
+        read_source(bomb)
+    assert "\n" not in str(err.value)
+    fine = tmp_path / "fine.pdf"
+    fine.write_bytes(_flate_pdf(line * 20))
+    monkeypatch.undo()
+    assert "the same line" in read_source(fine).pages[0]
