@@ -92,12 +92,33 @@ def cmd_tables(args: argparse.Namespace) -> int:
     from kg.kb.codec import table_to_dict
     with open_kb(args) as kb:
         tables = kb.tables(args.doc)
+        sources = {d.id: d.source for d in kb.documents()} if args.check else {}
+    if args.check:
+        return _check_tables(tables, sources, args.json)
     for t in tables:
         if args.json:
             print_json(table_to_dict(t))
         else:
             print(f"{t.id} {t.label or '-'} {t.caption or '(no caption)'} [{t.unit}] "
                   f"{len(t.rows)} rows, {len(t.cells)} cells ({t.doc_id})")
+    return 0
+
+
+def _check_tables(tables, sources: dict[str, str], as_json: bool) -> int:
+    """One line per finding of the table self-checks; a count of tables checked and failing on stderr."""
+    from ingest.table_checks import check_table
+    failing = 0
+    for t in tables:
+        found = check_table(t)
+        failing += bool(found)
+        for f in found:
+            if as_json:
+                print_json({"doc": t.doc_id, "source": sources.get(t.doc_id, ""), "table": t.id, "label": t.label,
+                            "caption": t.caption, "page": t.page, "kind": f.kind, "detail": f.detail,
+                            "cells": [[c.start, c.end] for c in f.cells]})
+            else:
+                print(f"{sources.get(t.doc_id, t.doc_id)}  {t.label or t.caption[:30] or t.id}  {f.kind}  {f.detail}")
+    print(f"{failing} of {len(tables)} tables fail a check", file=sys.stderr)
     return 0
 
 
@@ -124,9 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
                      "kg chunks --doc 001_7318713557c0121f.txt --json", cmd_chunks)
     sp.add_argument("--doc", metavar="ID", help="only this document")
     sp.add_argument("--json", action="store_true", help="one JSON object per line")
-    sp = add_command(sub, "tables", "print the tables found in one or all documents", "kg tables --json", cmd_tables)
+    sp = add_command(sub, "tables", "print the tables found in one or all documents, or (--check) the ones "
+                     "that fail their self-checks", "kg tables --check --doc budget_2025_qingdao.pdf", cmd_tables)
     sp.add_argument("--doc", metavar="ID", help="only this document")
     sp.add_argument("--json", action="store_true", help="one JSON object per line (cells with header paths)")
+    sp.add_argument("--check", action="store_true", help="run the table self-checks (typed columns, 合计/小计 "
+                    "sums, growth columns, one unit per column) and list the tables that fail, one line per finding")
     cli_ask.register(sub)
     cli_fit.register(sub)
     cli_query.register(sub)
