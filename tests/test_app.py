@@ -382,9 +382,9 @@ def test_understood_line_reads_indicator_region_period_and_measure():
 
 def test_understood_line_drops_what_the_analysis_no_longer_provides(monkeypatch):
     from types import SimpleNamespace
-    import kg.qa.question
+    import kg.qa.read.question
     from kg.ui.understood import understand, understood_line
-    monkeypatch.setattr(kg.qa.question, "analyse", lambda q, g: SimpleNamespace(regions=("辽宁",), periods=None))
+    monkeypatch.setattr(kg.qa.read.question, "analyse", lambda q, g: SimpleNamespace(regions=("辽宁",), periods=None))
     assert understood_line(understand("辽宁呢", None)) == "理解为：地区 辽宁"
-    monkeypatch.setattr(kg.qa.question, "analyse", lambda q, g: object())
+    monkeypatch.setattr(kg.qa.read.question, "analyse", lambda q, g: object())
     assert understood_line(understand("x", None)) == ""

@@ -148,7 +148,7 @@ def test_labels_saved_and_read_back(ctx, tmp_path):
 def test_the_front_door_bounds_reads_follow_ups_and_hints(ctx, monkeypatch):
     from kg import service
     from kg.errors import UsageError
-    import kg.qa.question as question
+    import kg.qa.read.question as question
     with pytest.raises(UsageError, match="characters"):
         monkeypatch.setattr(question, "analyse", lambda *a, **k: pytest.fail("analysed an overlong question"))
         service.ask(ctx, "辽宁" * 400)

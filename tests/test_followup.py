@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.gazetteer import load_gazetteer
-from kg.qa.followup import resolve_followup
+from kg.qa.read.followup import resolve_followup
 
 TOURISM = "2024年辽宁省旅游收入是多少？"
 LOANS = "2024年末辽宁省本外币各项贷款余额是多少？"

@@ -1,9 +1,9 @@
-"""A question's listed items run as a plan (kg.qa.plan), and unanswerable twins of generated questions
+"""A question's listed items run as a plan (kg.qa.shape.plan), and unanswerable twins of generated questions
 (kg.eval.twins): on hand-made text and the real gazetteer."""
 import pytest
 
 from kg.eval.twins import absent_places, absent_years, twin, twins
-from kg.qa.plan import items, run_plan
+from kg.qa.shape.plan import items, run_plan
 from kg.types import Answer, Citation, Document
 
 TEXT = "培育商圈140个，打造夜间消费聚集区55个。新增五星级饭店10家以上、四星级饭店30家、等级民宿100家。辽宁和山西"

@@ -193,7 +193,7 @@ class _Echo:
 
 def test_generator_rewrites_only_when_the_numbers_survive(ctx):
     from dataclasses import replace
-    from kg.qa.generate import rewrite
+    from kg.qa.shape.generate import rewrite
     ans = answer("辽宁2024年旅游收入是多少？", ctx)
     said = "辽宁2024年旅游收入为6325亿元，增长25.9%。"
     assert rewrite(ans, _Echo(said)).text == said

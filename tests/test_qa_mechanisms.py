@@ -5,11 +5,11 @@ import pytest
 from kg.qa import QASettings
 
 from kg.qa import answer
-from kg.qa.asks import read_asks, split_asks
-from kg.qa.defined import subject
-from kg.qa.periods import anchored, parse
-from kg.qa.question import analyse
-from kg.qa.rows import asked_value
+from kg.qa.read.asks import read_asks, split_asks
+from kg.qa.shape.defined import subject
+from kg.qa.read.periods import anchored, parse
+from kg.qa.read.question import analyse
+from kg.qa.shape.rows import asked_value
 
 GOV_2026 = """2026年浙江省政府工作报告
 

@@ -1,6 +1,6 @@
 """A place the question names but the gazetteer does not know must be named by the evidence."""
 from kg.extract.gazetteer import load_gazetteer
-from kg.qa.places import names_places, unknown_places
+from kg.qa.read.places import names_places, unknown_places
 from kg.types import Answer, Citation
 
 G = load_gazetteer()

@@ -2,8 +2,8 @@
 import pytest
 
 from kg.extract.gazetteer import load_gazetteer
-from kg.qa.periods import best_fit, fill_years, fit, label, parse
-from kg.qa.question import analyse, find_table_ref, prepare
+from kg.qa.read.periods import best_fit, fill_years, fit, label, parse
+from kg.qa.read.question import analyse, find_table_ref, prepare
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_words_inside_longer_words_stay_whole_and_units_are_no_terms(g):
     assert "个人所得税" in words("青岛一般公共预算收入草案表里个人所得税是多少")  # 表里 points at a table
     assert words("25年贵州、四川、浙江三省GDP增速谁最低")[0] == "gdp增长" and "三省" not in words(
         "25年贵州、四川、浙江三省GDP增速谁最低")  # how many places are compared, no indicator word
-    from kg.qa.places import unknown_places
+    from kg.qa.read.places import unknown_places
     assert unknown_places("25年贵州、四川、浙江三省GDP增速谁最低", g) == ()  # nor an unknown place
     assert "利率" in words("柳州2024年毛利率")  # the concept; ground() reads 毛利率 whole where reports write it
 

@@ -1,7 +1,7 @@
 """The bigram shortlist that spares answering a scan of every table and indicator: on the bundled reports'
 own table captions and headers, every text a term can match is on it, and a term's shortlist is not all."""
-from kg.qa.shortlist import BigramIndex
-from kg.qa.text import Term, canon, term_match
+from kg.qa.find.shortlist import BigramIndex
+from kg.qa.read.text import Term, canon, term_match
 
 TERMS = [Term((canon("地区生产总值"),)), Term((canon("GDP"), canon("国内生产总值")), concept=True),
          Term((canon("专项债券"), canon("专项债")), concept=True), Term((canon("存款余额&人民币"),)),

@@ -104,7 +104,7 @@ def test_place_check_skips_the_tagger_only_where_it_could_find_no_place(tmp_path
     """The sqlite copy of jieba's dictionary decides when posseg must run; where it does not, posseg
     would have found no place the answer must name either."""
     from kg.extract.gazetteer import load_gazetteer
-    from kg.qa import places
+    from kg.qa.read import places
     monkeypatch.setattr(places, "CACHE", tmp_path)
     places._tokenizer.cache_clear()
     try:

@@ -4,19 +4,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from kg.qa.asks import read_asks
-from kg.qa.ground import ground
-from kg.qa.cite import cite_candidate, cite_chunk, unique
-from kg.qa.compare import difference, extreme, total
+from kg.qa.read.asks import read_asks
+from kg.qa.read.ground import ground
+from kg.qa.shape.cite import cite_candidate, cite_chunk, unique
+from kg.qa.shape.compare import difference, extreme, total
 from kg.qa.context import QAContext
-from kg.qa.cues import ASKING
-from kg.qa.defined import defined_answer
-from kg.qa.lists import list_answer
-from kg.qa.lookup import lookup
-from kg.qa.places import names_places, unknown_places
-from kg.qa.question import Question, analyse
-from kg.qa.rows import rows_answer
-from kg.qa.textual import text_answer
+from kg.qa.read.cues import ASKING
+from kg.qa.shape.defined import defined_answer
+from kg.qa.shape.lists import list_answer
+from kg.qa.shape.lookup import lookup
+from kg.qa.read.places import names_places, unknown_places
+from kg.qa.read.question import Question, analyse
+from kg.qa.shape.rows import rows_answer
+from kg.qa.shape.textual import text_answer
 from kg.types import Answer
 
 _ASKS_MEANING = re.compile(r"什么意思|啥意思|怎么理解|怎么算|如何计算|怎么计算|指的是|是指|含义|定义")
@@ -41,7 +41,7 @@ def answer(question: str, ctx: QAContext) -> Answer:
     from kg.qa.decide import decide
     ans = decide(question, ctx)
     if not ans.abstained and ctx.generator is not None and ctx.settings.generate:
-        from kg.qa.generate import rewrite
+        from kg.qa.shape.generate import rewrite
         ans = rewrite(ans, ctx.generator)
     return ans
 

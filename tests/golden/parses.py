@@ -1,4 +1,4 @@
-"""The golden parses: every question of the question files below read by kg.qa.question.analyse, kept as JSON
+"""The golden parses: every question of the question files below read by kg.qa.read.question.analyse, kept as JSON
 lines (tests/golden/parses.jsonl) so that every change to the parser shows up as a reviewable diff.
 
     .venv/bin/python tests/golden/parses.py        # rewrite the golden file after a deliberate change
@@ -27,7 +27,7 @@ def _lean(v):
 
 
 def parse_record(question: str, gazetteer) -> dict:
-    from kg.qa.question import analyse
+    from kg.qa.read.question import analyse
     return {"question": question, "parse": _lean(asdict(analyse(question, gazetteer)))}
 
 

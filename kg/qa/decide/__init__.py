@@ -47,15 +47,15 @@ def _stated(d):
 def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
     """The rules' draft, and the answers proposed for it: the draft itself when it answers; when it abstains,
     the rules' answer with their floors off, the clause of the best passage, and the value closest in words to
-    what was asked; for a question listing items, the plan that looks each up (kg.qa.plan)."""
+    what was asked; for a question listing items, the plan that looks each up (kg.qa.shape.plan)."""
     from kg.qa.answer import Draft, draft, elsewhere
-    from kg.qa.lookup import value_answer
+    from kg.qa.shape.lookup import value_answer
     strict = draft(question, ctx)
     out: list[Proposal] = []
     if strict.question.op is None:  # 商圈和夜间消费聚集区多少个: one lookup per listed item
-        from kg.qa.ground import corpus_text
-        from kg.qa.plan import run_plan
-        from kg.qa.text import canon
+        from kg.qa.read.ground import corpus_text
+        from kg.qa.shape.plan import run_plan
+        from kg.qa.read.text import canon
         text = corpus_text(ctx)
         plan = run_plan(question, lambda s: canon(s) in text, ctx.gazetteer, lambda a: draft(a, ctx).answer)
         if plan is not None and plan.text != strict.answer.text:
@@ -70,7 +70,7 @@ def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
     if not loose.answer.abstained:
         out.append(Proposal(loose, "relaxed", features(loose, "relaxed", ctx, _stated(loose))))
     if strict.question.kind not in ("text", "definition") and loose.answer.kind not in ("text", "definition"):
-        from kg.qa.textual import text_answer
+        from kg.qa.shape.textual import text_answer
         # the clause of the best passage that covers the question, as an analyst would quote it
         said, _, chunks = text_answer(replace(strict.question, kind="text"), _relaxed(ctx))
         if said is not None and not elsewhere(question, said, ctx):
@@ -90,7 +90,7 @@ def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
 def _alternatives(question: str, strict, ctx, stated: set[int]) -> list[Proposal]:
     """Each of the first ALTERNATIVES ranked values not already proposed, as an answer of its own."""
     from kg.qa.answer import Draft, elsewhere
-    from kg.qa.lookup import value_answer
+    from kg.qa.shape.lookup import value_answer
     if strict.question.kind not in ("number", "entity") or strict.question.op is not None:
         return []
     out = []
@@ -154,7 +154,7 @@ def same_embedder(model: DecisionModel, ctx) -> bool:
 def decide(question: str, ctx, model: DecisionModel | None = None):
     """The answer with its P(right) as score, or the rules' abstention (closest shown) when no proposal is likely
     enough. Without an installed model, or with QASettings.decide off, the rules' own answer stands."""
-    from kg.qa.cite import unique
+    from kg.qa.shape.cite import unique
     model = model or load_model()
     if model is None or not ctx.settings.decide:
         from kg.qa.answer import draft

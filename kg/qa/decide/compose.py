@@ -17,7 +17,7 @@ def _part_proposals(ask, ctx, relaxed_ctx, alternatives: int) -> list:
     """The answers proposed for one ask, read with the question's context (regions, periods, topic) it inherits."""
     from kg.qa.answer import Draft, _route
     from kg.qa.decide import Proposal, _stated
-    from kg.qa.lookup import value_answer
+    from kg.qa.shape.lookup import value_answer
     out, stated = [], set()
     for origin, c in (("rules", ctx), ("relaxed", relaxed_ctx)):
         ans, ranked, chunks = _route(ask, c)
@@ -46,9 +46,9 @@ def composed(question: str, ctx, model, relaxed_ctx, alternatives: int, blind: b
     nothing, or two parts state the same figure. blind: read the proposals without their dense similarity (the
     knowledge base's vectors are not the ones the model was fitted with)."""
     from kg.qa.decide.fit import without_vectors
-    from kg.qa.asks import read_asks
-    from kg.qa.cite import unique
-    from kg.qa.ground import ground
+    from kg.qa.read.asks import read_asks
+    from kg.qa.shape.cite import unique
+    from kg.qa.read.ground import ground
     from kg.types import Answer
     asks = read_asks(question, ctx.gazetteer)
     if not 2 <= len(asks) <= MAX_PARTS:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import math
 import re
 
-from kg.qa.cues import EACH, NOT_CONTENT, PARTS
-from kg.qa.gather import table_labels
-from kg.qa.match import factors
-from kg.qa.split import split_asks
-from kg.qa.text import canon
+from kg.qa.read.cues import EACH, NOT_CONTENT, PARTS
+from kg.qa.find.gather import table_labels
+from kg.qa.find.match import factors
+from kg.qa.read.split import split_asks
+from kg.qa.read.text import canon
 
 # the rules' own answer; the same with their floors off; the best passage's clause; the value closest in words;
 # a plan of one lookup per listed item; another of the values ranked first (the rules may have ranked wrong)
@@ -51,7 +51,7 @@ def _recall(part: set, whole: str) -> float:
 
 def features(draft, origin: str, ctx, top=None) -> dict[str, float]:
     """One row of FEATURES for a proposed (not abstained) answer; dense_sim is left out where there are no vectors.
-    top: the kg.qa.match.Scored the answer states, when it states one ranked value (its factors and its margin
+    top: the kg.qa.find.match.Scored the answer states, when it states one ranked value (its factors and its margin
     over the next are features)."""
     cited = canon(" ".join(c.text for c in draft.answer.citations))
     numbers = len(_NUMBER.findall(draft.answer.text))
