@@ -3,10 +3,10 @@
     HF_HUB_OFFLINE=1 .venv/bin/python bench/fit_ranker.py --kb DIR [--limit 60] [--l2 1.0]
 
 Generates questions with `kg eval --synthetic --write` (fit and holdout split by a hash of the fact), reads
-every candidate's factors (kg.qa.match.factors) and which candidate is the fact asked about, and fits one
+every candidate's factors (kg.qa.find.match.factors) and which candidate is the fact asked about, and fits one
 exponent per factor by maximising the softmax likelihood of that candidate over the others of its question
 (log-linear: score = prod(factor ** weight); all weights 1.0 is the plain product), with an L2 pull towards 1.
-Prints top-1 accuracy on both splits before and after, and the weights to put in kg/qa/weights.py.
+Prints top-1 accuracy on both splits before and after, and the weights to put in kg/qa/find/weights.py.
 """
 from __future__ import annotations
 
@@ -35,10 +35,10 @@ def features(kb: Path, questions: list[dict]) -> list[tuple[str, np.ndarray, int
     """(split, log-factor matrix of the question's candidates, index of the asked fact's candidate)."""
     from kg.config import Settings
     from kg.kb.store import KnowledgeBase
-    from kg.qa.gather import candidates, table_labels
-    from kg.qa.ground import ground
-    from kg.qa.match import FACTORS, factors, table_facets
-    from kg.qa.question import analyse
+    from kg.qa.find.gather import candidates, table_labels
+    from kg.qa.read.ground import ground
+    from kg.qa.find.match import FACTORS, factors, table_facets
+    from kg.qa.read.question import analyse
     from kg.service import open_qa
     out = []
     with KnowledgeBase.open(kb) as base:
@@ -95,7 +95,7 @@ def main() -> int:
     ap.add_argument("--l2", type=float, default=1.0, help="pull of each weight towards 1.0")
     a = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from kg.qa.match import FACTORS
+    from kg.qa.find.match import FACTORS
     with tempfile.TemporaryDirectory() as tmp:
         questions = generate(a.kb, a.limit, Path(tmp) / "q.jsonl")
     data = features(a.kb, questions)

@@ -71,7 +71,7 @@ def open_qa(kb: KnowledgeBase, settings: Settings, qa=None, generator=None):
     searcher = open_searcher(kb, settings)
     documents = [kb.document(i) for i in kb.doc_ids()]
     if generator is None and qa.generate:
-        from kg.qa.generate import OpenAIChat
+        from kg.qa.shape.generate import OpenAIChat
         generator = OpenAIChat(qa.generator_url or "", qa.generator_model or "")
     return make_context(searcher, documents, list(searcher.chunks.values()), kb.tables(), kb.facts("figure"),
                         load_gazetteer(), qa, generator, kb.facts("definition"), kb.facts("enumeration"))
@@ -92,7 +92,7 @@ def ask(ctx, question: str, previous: str | None = None) -> Reply:
     """The one front door of the CLI, the API and the app: check the question, read a follow-up with the question
     before it (那山西呢？), answer, and add a hint for the asker when the answer is an abstention."""
     from kg.qa import answer
-    from kg.qa.followup import resolve_followup
+    from kg.qa.read.followup import resolve_followup
     typed = check_question(question)
     full = resolve_followup(previous, typed, ctx.gazetteer) if previous else typed
     ans = answer(full, ctx)

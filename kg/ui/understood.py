@@ -1,5 +1,5 @@
 """The "what I understood" line under an answer: indicator, region, period and what is asked, as read from the
-question by kg.qa.question.analyse (each field read with getattr, so a renamed field drops out, never crashes)."""
+question by kg.qa.read.question.analyse (each field read with getattr, so a renamed field drops out, never crashes)."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kg.ui.i18n import tr
 
-# canonical measure words among the question's terms (kg.qa.text.canon folds 增速/增长率 into 增长)
+# canonical measure words among the question's terms (kg.qa.read.text.canon folds 增速/增长率 into 增长)
 _MEASURE_TERMS = {"增长": "measure.growth", "余额": "measure.balance", "占比": "measure.share",
                   "目标": "measure.target"}
 _OPS = {"max": "measure.max", "min": "measure.min", "diff": "measure.diff"}
@@ -33,7 +33,7 @@ class Understood:
 
 def understand(question: str, gazetteer) -> Understood:
     """Read `question` with the QA's own analysis; anything it cannot tell (or a field it lacks) is left out."""
-    from kg.qa.question import analyse
+    from kg.qa.read.question import analyse
     q = analyse(question, gazetteer)
     indicators: list[str] = []
     measures: list[str] = []
