@@ -46,9 +46,11 @@ def valid_items(raw: Path) -> list[dict]:
     return out
 
 
-def split(items: list[dict]) -> dict[str, list[dict]]:
-    held = set(sealed_reports())
-    out: dict[str, list[dict]] = {name: [] for name, _ in SHARES}
+def split(items: list[dict], held: set[str] | None = None, shares=SHARES, seed: int = SEED) -> dict[str, list[dict]]:
+    """The items of the held-out reports to sealed, the others' sections (doc + section) shuffled with the seed
+    and dealt by question count in the given shares (train, dev, sealed)."""
+    held = set(sealed_reports()) if held is None else held
+    out: dict[str, list[dict]] = {name: [] for name, _ in shares}
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for it in items:
         if held & set(it["doc"]):
@@ -56,12 +58,12 @@ def split(items: list[dict]) -> dict[str, list[dict]]:
         else:
             groups[(it["doc"][0], str(it.get("section", "")))].append(it)
     keys = sorted(groups)
-    random.Random(SEED).shuffle(keys)
+    random.Random(seed).shuffle(keys)
     total = sum(len(groups[k]) for k in keys)
     dealt = 0
     for k in keys:
         share = dealt / max(total, 1)
-        name = "train" if share < SHARES[0][1] else "dev" if share < SHARES[0][1] + SHARES[1][1] else "sealed"
+        name = "train" if share < shares[0][1] else "dev" if share < shares[0][1] + shares[1][1] else "sealed"
         out[name] += groups[k]
         dealt += len(groups[k])
     return out

@@ -16,12 +16,21 @@ from __future__ import annotations
 import json
 import random
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from check_questions import CATS, KEYS, MAX, TYPES, contains, norm  # noqa: E402
+
+
+def _bank_split():
+    """bench/questions/bank/split.py's split: the same dealing by section (a module of the same name as this one)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("bank_split", HERE.parent / "bank" / "split.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.split
 
 SEED = 17
 PAGES = ("html_2025_changde_budget.html", "html_2025_fuzhou_stats.html", "html_2025_hami_stats.html",
@@ -72,29 +81,8 @@ def valid_items(raw: Path) -> list[dict]:
     return out
 
 
-def split(items: list[dict]) -> dict[str, list[dict]]:
-    held = set(sealed_reports())
-    out: dict[str, list[dict]] = {name: [] for name, _ in SHARES}
-    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for it in items:
-        if held & set(it["doc"]):
-            out["sealed"].append(it)
-        else:
-            groups[(it["doc"][0], str(it.get("section", "")))].append(it)
-    keys = sorted(groups)
-    random.Random(SEED).shuffle(keys)
-    total = sum(len(groups[k]) for k in keys)
-    dealt = 0
-    for k in keys:
-        share = dealt / max(total, 1)
-        name = "train" if share < SHARES[0][1] else "dev" if share < SHARES[0][1] + SHARES[1][1] else "sealed"
-        out[name] += groups[k]
-        dealt += len(groups[k])
-    return out
-
-
 def main() -> None:
-    parts = split(valid_items(HERE / "raw"))
+    parts = _bank_split()(valid_items(HERE / "raw"), set(sealed_reports()), SHARES, SEED)
     print("sealed reports:", ", ".join(sealed_reports()))
     for name, items in parts.items():
         (HERE / f"{name}.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items),
