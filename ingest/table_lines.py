@@ -179,12 +179,18 @@ def caption_before(lines: list[Line], first: int) -> Caption | None:
             return Caption(s + tail, label, unit, line.start)
         elif line.kind == "text" and not tail and _caption_tail(s):
             tail = s  # second line of a caption broken over two lines, e.g. "统计表"
+        elif line.kind == "text" and _TITLE.match(s):
+            return Caption(s + tail, "", unit, line.start)  # a title with no 表N: 2024年…决算情况表
         else:
             break
         i -= 1
     if unit:
         return Caption("", "", unit, unit_start)
     return None
+
+
+# a table's own title line that carries no 表N label, as budget tables and workbook sheets are often titled
+_TITLE = re.compile(r"^[^。，,；;：:！？]{4,60}(?:表|明细|一览|清单|情况)[）)]?$")
 
 
 def _caption_tail(s: str) -> bool:
