@@ -52,6 +52,8 @@ def test_empty_and_english_questions(client):
     assert r.status_code == 400 and "empty question" in r.json()["error"]
     r = client.post("/ask", json={"question": "辽宁" * 300})
     assert r.status_code == 400 and "600 characters long" in r.json()["error"]
+    r = client.post("/ask", content='{"question": "辽宁\\ud800旅游收入"}'.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 400 and "not UTF-8" in r.json()["error"]  # a lone surrogate: no 500
     body = client.get("/ask", params={"question": "What was Liaoning's tourism revenue?"}).json()
     assert body["abstained"] and "请用中文提问" in body["hint"]
 

@@ -295,6 +295,33 @@ def test_export_to_devices_and_unwritable_places(kb, tmp_path, refused):
     assert fifo.is_fifo()
 
 
+def test_export_never_opens_a_file_planted_at_a_temporary_name(kb, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep", encoding="utf-8")
+    (out / "x.nt.tmp").symlink_to(precious)  # where export used to write before renaming
+    os.mkfifo(out / ".x.nt.tmp")
+    code, _, err = run(["export", "--kb", kb, "-o", out / "x.nt", "--format", "nt"])
+    assert code == 0, err
+    assert precious.read_text(encoding="utf-8") == "keep" and (out / "x.nt").stat().st_size > 1000
+    assert (out / "x.nt").stat().st_mode & 0o777 == 0o666 & ~_umask()
+    assert sorted(p.name for p in out.iterdir()) == [".x.nt.tmp", "x.nt", "x.nt.tmp"]  # nothing left behind
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_a_question_of_bytes_that_are_not_text_is_one_line(kb):
+    code, _, err = run(["ask", "--kb", kb, "辽宁\udcff"])  # what a terminal in another encoding passes for a 0xff
+    assert code == 1 and len(messages(err)) == 1 and "not UTF-8" in err, err
+    code, _, err = run(["search", "--kb", kb, "旅游\ud800"])
+    assert code == 1 and len(messages(err)) == 1 and "not UTF-8" in err, err
+
+
 # -- damaged knowledge bases: each names what is damaged and the rebuild -------------------------------------
 
 def _flip(path: Path, at: int, n: int = 64) -> None:

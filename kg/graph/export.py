@@ -84,9 +84,16 @@ def _write_file(dest: Path, write: Callable[[BinaryIO], int]) -> int:
             return n
         if not stat.S_ISREG(mode):
             raise UsageError(f"{dest} is not a regular file (a folder, pipe or socket): give a file path")
-    tmp = dest.with_name(dest.name + ".tmp")
+    import tempfile
+    # created exclusively under a name no one can guess beforehand: a symlink or a FIFO planted at dest.tmp is
+    # never opened (it was: a link there had its target overwritten)
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    tmp = Path(name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # the permissions a plain open() would give, not mkstemp's 0600
     try:
-        with open(tmp, "wb") as fh:
+        with os.fdopen(fd, "wb") as fh:
             n = write(fh)
             fh.flush()
             os.fsync(fh.fileno())

@@ -16,10 +16,14 @@ MAX_QUERY_CHARS = 500  # a question, not a document: longer ones took minutes to
 
 
 def check_query(query: str) -> str:
-    """The query, or a UsageError naming its length and the limit."""
+    """The query, or a UsageError naming its length and the limit, or saying it holds bytes that are not text (a
+    terminal in another encoding gives '\udcff' for a stray byte; JSON may carry a lone surrogate)."""
     if len(query) > MAX_QUERY_CHARS:
         raise UsageError(f"the question is {len(query)} characters long; ask in at most {MAX_QUERY_CHARS} "
                          f"(one figure or fact at a time), or use `kg search` on a shorter phrase")
+    if any("\ud800" <= ch <= "\udfff" for ch in query):
+        raise UsageError("the question holds bytes that are not UTF-8 text: type it again, or set the terminal "
+                         "to UTF-8 (e.g. LANG=zh_CN.UTF-8)")
     return query
 
 
