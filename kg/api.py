@@ -89,9 +89,19 @@ async def _too_large(send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def served_hosts(host: str) -> tuple[str, ...] | None:
+    """The Host header values a server on `host` answers: its loopback names when it listens on loopback (a web
+    page that rebinds its own name to 127.0.0.1 gets nothing), None (any) when exposed with --host."""
+    return LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else None
+
+
 def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits = Limits(),
-               cors_origins: tuple[str, ...] = ()) -> FastAPI:
-    """The FastAPI application over one knowledge base (opened now, so a bad --kb fails at once)."""
+               cors_origins: tuple[str, ...] = (), hosts: tuple[str, ...] | None = None) -> FastAPI:
+    """The FastAPI application over one knowledge base (opened now, so a bad --kb fails at once). hosts: the
+    Host header values answered (None: any)."""
     from kg import browse
     from kg.service import Session
 
@@ -100,6 +110,9 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
                   description="Cited answers, search and the knowledge graph of Chinese policy reports. "
                               "Read-only.")
     app.add_middleware(BoundedBody, limit=MAX_BODY)
+    if hosts is not None:  # DNS rebinding: a page whose name now points at 127.0.0.1 still sends its own name
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))
     if cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
         app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET", "POST"],

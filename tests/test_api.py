@@ -193,9 +193,9 @@ def test_sparqlwrapper_update_is_refused(server):
 
 
 @pytest.mark.parametrize("head", [
-    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\n\r\nSELECT",
-    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: -1\r\n\r\nSELECT",
-    b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nContent-Length: 6\r\n\r\n\xff\xfe\xfd\xfc\xfb\xfa",
+    b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: abc\r\n\r\nSELECT",
+    b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: -1\r\n\r\nSELECT",
+    b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\nContent-Length: 6\r\n\r\n\xff\xfe\xfd\xfc\xfb\xfa",
 ])
 def test_bad_bodies_get_a_4xx_and_hold_no_thread(server, head):
     host, port = server.removeprefix("http://").split(":")
@@ -216,12 +216,12 @@ def test_an_oversized_body_is_refused_before_it_is_read_or_parsed(server):
     host, port = server.removeprefix("http://").split(":")
     huge = 50 << 20  # declared, never sent: the answer comes at once
     with socket.create_connection((host, int(port)), timeout=10) as s:
-        s.sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(b"POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   + f"Content-Length: {huge}\r\n\r\n".encode() + b'{"question": "' + b"a" * 1000)
         reply = _reply(s)
     assert reply.startswith(b"HTTP/1.1 413") and b"larger than 1 MB" in reply, reply
     with socket.create_connection((host, int(port)), timeout=30) as s:  # chunked: counted as it arrives
-        s.sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        s.sendall(b"POST /ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   b"Transfer-Encoding: chunked\r\n\r\n")
         chunk = b"a" * (256 << 10)
         for _ in range(6):
@@ -241,3 +241,12 @@ def _reply(s) -> bytes:
             break
         reply += part
     return reply
+
+
+def test_a_loopback_server_answers_only_its_own_names(server):
+    host, port = server.removeprefix("http://").split(":")
+    for name, ok in (("evil.example", False), (f"127.0.0.1:{port}", True), (f"localhost:{port}", True)):
+        with socket.create_connection((host, int(port)), timeout=10) as s:  # DNS rebinding sends the page's name
+            s.sendall(f"GET /documents HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n".encode())
+            status = _reply(s).split(b"\r\n", 1)[0]
+        assert status.startswith(b"HTTP/1.1 200" if ok else b"HTTP/1.1 400"), (name, status)

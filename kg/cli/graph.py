@@ -115,9 +115,10 @@ def cmd_sparql(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """The HTTP API (JSON) and the read-only SPARQL endpoint, on 127.0.0.1 unless --host says otherwise."""
-    from kg.api import create_app, serve
+    from kg.api import create_app, serve, served_hosts
     from kg.graph.endpoint import Limits
-    app = create_app(args.kb, settings(args), Limits(timeout=args.timeout), tuple(args.cors_origin or ()))
+    app = create_app(args.kb, settings(args), Limits(timeout=args.timeout), tuple(args.cors_origin or ()),
+                     served_hosts(args.host))
     base = f"http://{args.host}:{args.port}"
     print(f"PolicyKG API on {base} (OpenAPI description at {base}/docs, read-only SPARQL at {base}/sparql); "
           "Ctrl-C stops it", file=sys.stderr)
