@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from kg.config import Settings
-from kg.errors import KgError, StoreError
+from kg.errors import KgError, NotFound, StoreError
 from kg.graph.endpoint import Limits, Reply, answer as sparql_answer, refuse_update
 
 MAX_BODY = 1 << 20  # bytes of any request body (a POSTed question or query), checked before it is parsed
@@ -121,7 +121,8 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
 
     @app.exception_handler(KgError)
     def _kg_error(_: Request, e: KgError) -> JSONResponse:
-        return JSONResponse({"error": str(e)}, status_code=503 if isinstance(e, StoreError) else 400)
+        status = 404 if isinstance(e, NotFound) else 503 if isinstance(e, StoreError) else 400
+        return JSONResponse({"error": str(e)}, status_code=status)
 
     @app.exception_handler(sqlite3.DatabaseError)
     def _damaged(_: Request, e: sqlite3.DatabaseError) -> JSONResponse:

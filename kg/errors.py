@@ -18,6 +18,10 @@ class StoreError(KgError):
     """The knowledge base is missing, locked or inconsistent."""
 
 
+class NotFound(StoreError):
+    """Something asked for by id or name that the knowledge base does not hold (HTTP 404)."""
+
+
 class StoreLocked(StoreError):
     """Another process holds the writer's lock of an index; readers never need it."""
 

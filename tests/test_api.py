@@ -243,6 +243,11 @@ def _reply(s) -> bytes:
     return reply
 
 
+def test_an_unknown_document_is_a_404_that_names_no_server_path(client):
+    r = client.get("/search", params={"q": "旅游收入", "doc": "nope"})
+    assert r.status_code == 404 and "no document 'nope'" in r.json()["error"] and "/" not in r.json()["error"]
+
+
 def test_a_loopback_server_answers_only_its_own_names(server):
     host, port = server.removeprefix("http://").split(":")
     for name, ok in (("evil.example", False), (f"127.0.0.1:{port}", True), (f"localhost:{port}", True)):

@@ -12,7 +12,7 @@ from pathlib import Path
 from kg.kb.codec import (chunk_from_dict, chunk_to_dict, doc_context_from_dict, doc_context_to_dict, pages_from_list,
                          pages_to_list, plain_from_dict, sections_from_list, sections_to_list, table_from_dict,
                          table_to_dict)
-from kg.errors import StoreError
+from kg.errors import NotFound, StoreError
 from kg.types import Chunk, Definition, Document, Entity, Enumeration, Facts, Figure, Mention, Relation, Table
 
 _FACT_KINDS = {"entity": Entity, "mention": Mention, "figure": Figure, "relation": Relation,
@@ -274,7 +274,7 @@ class KnowledgeBase:
         if len(ids) == 1:
             return ids[0]
         if not ids:
-            raise StoreError(f"no document {ref!r} in {self.root}: see `kg docs` for the ids")
+            raise NotFound(f"no document {ref!r} in the knowledge base: see `kg docs` for the ids")
         raise StoreError(f"{ref!r} matches {len(ids)} documents: give more of the id")
 
     def document(self, ref: str) -> Document:
