@@ -25,12 +25,14 @@ _ASKS_MEANING = re.compile(r"什么意思|啥意思|怎么理解|怎么算|如�
 @dataclass(frozen=True, slots=True)
 class Draft:
     """What the rules propose for a question before the fitted decision: the answer (or abstention), the
-    question as read, the ranked values and the passages read (for the features and the abstention message)."""
+    question as read, the ranked values and the passages read (for the features and the abstention message), and
+    the asks of a question that asks several things, each read and grounded (kg.qa.decide.compose answers them)."""
 
     answer: Answer
     question: Question
     ranked: tuple = ()
     chunks: tuple = ()
+    asks: tuple = ()
 
 
 def answer(question: str, ctx: QAContext) -> Answer:
@@ -51,15 +53,15 @@ def draft(question: str, ctx: QAContext) -> Draft:
     q = ground(analyse(question, ctx.gazetteer), ctx)
     asks = [ground(a, ctx) for a in read_asks(question, ctx.gazetteer)] if q.op is None else []
     if len(asks) > 1 and (any(a.kind != "number" or a.op for a in asks) or len(q.asks) < len(asks)):
-        return Draft(_compound(q, asks, ctx), q)  # the one-question reading would answer only part of it
+        return Draft(_compound(q, asks, ctx), q, asks=tuple(asks))  # the one-question reading would answer a part
     ans, ranked, chunks = _route(q, ctx)
     if ans is None and len(asks) > 1:
-        return Draft(_compound(q, asks, ctx), q, tuple(ranked), tuple(chunks))
+        return Draft(_compound(q, asks, ctx), q, tuple(ranked), tuple(chunks), tuple(asks))
     if ans is not None and elsewhere(question, ans, ctx):
         ans = None  # a figure about somewhere else is not an answer about 东京
     if ans is None:
         ans = abstain(q, ctx, ranked, chunks)
-    return Draft(ans, q, tuple(ranked), tuple(chunks))
+    return Draft(ans, q, tuple(ranked), tuple(chunks), tuple(asks))
 
 
 def elsewhere(question: str, ans: Answer, ctx: QAContext) -> bool:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kg.qa.decide.features import FEATURES, features
-from kg.qa.decide.fit import without_vectors
+from kg.qa.decide.features import FEATURES, features, numbers_in, without_vectors
 from kg.qa.decide.model import DecisionModel, load_model
 
 __all__ = ["FEATURES", "DecisionModel", "Proposal", "decide", "proposals", "load_model"]
@@ -62,8 +61,9 @@ def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
             d = Draft(plan, strict.question, (), strict.chunks)
             out.append(Proposal(d, "parts", features(d, "parts", ctx)))
     if not strict.answer.abstained:
-        out.insert(0, Proposal(strict, "rules", features(strict, "rules", ctx, _stated(strict))))
-        out += _alternatives(question, strict, ctx, {id(_stated(strict))})
+        top = _stated(strict)
+        out.insert(0, Proposal(strict, "rules", features(strict, "rules", ctx, top)))
+        out += alternatives(strict, ctx, {id(top)}, question)
         return strict, _agreement(out)
     loose = draft(question, _relaxed(ctx))
     stated = {id(_stated(loose))}
@@ -83,30 +83,26 @@ def proposals(question: str, ctx) -> tuple[object, list[Proposal]]:
             d = Draft(ans, strict.question, strict.ranked, strict.chunks)
             out.append(Proposal(d, "closest", features(d, "closest", ctx, near)))
             stated.add(id(near))
-    out += _alternatives(question, strict, ctx, stated)
+    out += alternatives(strict, ctx, stated, question)
     return strict, _agreement(out)
 
 
-def _alternatives(question: str, strict, ctx, stated: set[int]) -> list[Proposal]:
-    """Each of the first ALTERNATIVES ranked values not already proposed, as an answer of its own."""
+def alternatives(d, ctx, stated: set[int], question: str | None = None) -> list[Proposal]:
+    """Each of the first ALTERNATIVES values ranked for a draft's question, not already proposed (ids in stated),
+    as an answer of its own; with the question's text, one about a place the reports do not cover is left out."""
     from kg.qa.answer import Draft, elsewhere
     from kg.qa.shape.lookup import value_answer
-    if strict.question.kind not in ("number", "entity") or strict.question.op is not None:
+    if d.question.kind not in ("number", "entity") or d.question.op is not None:
         return []
     out = []
-    for s in strict.ranked[:ALTERNATIVES]:
+    for s in d.ranked[:ALTERNATIVES]:
         if id(s) in stated or s.score <= 0:
             continue
-        ans = value_answer(ctx, strict.question, [("", s)])
-        if not elsewhere(question, ans, ctx):
-            d = Draft(ans, strict.question, strict.ranked, strict.chunks)
-            out.append(Proposal(d, "alt", features(d, "alt", ctx, s)))
+        ans = value_answer(ctx, d.question, [("", s)])
+        if question is None or not elsewhere(question, ans, ctx):
+            alt = Draft(ans, d.question, d.ranked, d.chunks)
+            out.append(Proposal(alt, "alt", features(alt, "alt", ctx, s)))
     return out
-
-
-def _numbers(text: str) -> frozenset[str]:
-    import re
-    return frozenset(re.findall(r"\d+(?:\.\d+)?", text))
 
 
 def repeats_a_figure(answer) -> bool:
@@ -117,7 +113,7 @@ def repeats_a_figure(answer) -> bool:
     seen: set[str] = set()
     twice: set[str] = set()
     for part in re.split(r"[；;，]", answer.text):
-        nums = _numbers(part)
+        nums = numbers_in(part)
         twice |= nums & seen
         seen |= nums
     if not twice:
@@ -130,7 +126,7 @@ def _agreement(props: list[Proposal]) -> list[Proposal]:
     """How many of the other proposals state a number this one states, and how many proposals there are; a
     proposal that gives one figure for two asks is dropped (repeats_a_figure)."""
     props = [p for p in props if not repeats_a_figure(p.draft.answer)]
-    said = [_numbers(p.draft.answer.text) for p in props]
+    said = [numbers_in(p.draft.answer.text) for p in props]
     out = []
     for i, p in enumerate(props):
         agree = sum(1 for j, n in enumerate(said) if j != i and n & said[i])
@@ -160,14 +156,13 @@ def decide(question: str, ctx, model: DecisionModel | None = None):
         from kg.qa.answer import draft
         return draft(question, ctx).answer
     strict, props = proposals(question, ctx)
-    blind = not same_embedder(model, ctx)
-    if blind:
-        props = [replace(p, row=without_vectors(p.row)) for p in props]
-    scored = sorted(((model.p_right(p.row), i, p) for i, p in enumerate(props)), key=lambda x: (-x[0], x[1]))
+    # the dense similarity is read only from the vectors the model was fitted with
+    p_right = model.p_right if same_embedder(model, ctx) else (lambda row: model.p_right(without_vectors(row)))
+    scored = sorted(((p_right(p.row), i, p) for i, p in enumerate(props)), key=lambda x: (-x[0], x[1]))
     if ctx.settings.compose and strict.question.op is None:
         from kg.qa.decide.compose import composed
         from kg.qa.answer import Draft
-        whole = composed(question, ctx, model, _relaxed(ctx), ALTERNATIVES, blind)
+        whole = composed(strict, ctx, p_right, _relaxed(ctx))
         if whole is not None and (not scored or whole[0] > scored[0][0]):
             d = Draft(whole[1], strict.question, (), strict.chunks)
             scored.insert(0, (whole[0], -1, Proposal(d, "composed", {})))

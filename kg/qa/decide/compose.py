@@ -5,19 +5,18 @@ composed answer: a partial answer is never presented as whole."""
 from __future__ import annotations
 
 import math
-import re
-from kg.qa.decide.features import features
+from typing import Callable
+
+from kg.qa.decide.features import features, numbers_in
 
 # a composed answer of more asks than this is left to the rules' own reading (each part costs a lookup)
 MAX_PARTS = 4
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def _part_proposals(ask, ctx, relaxed_ctx, alternatives: int) -> list:
+def _part_proposals(ask, ctx, relaxed_ctx) -> list:
     """The answers proposed for one ask, read with the question's context (regions, periods, topic) it inherits."""
     from kg.qa.answer import Draft, _route
-    from kg.qa.decide import Proposal, _stated
-    from kg.qa.shape.lookup import value_answer
+    from kg.qa.decide import Proposal, _stated, alternatives
     out, stated = [], set()
     for origin, c in (("rules", ctx), ("relaxed", relaxed_ctx)):
         ans, ranked, chunks = _route(ask, c)
@@ -31,37 +30,25 @@ def _part_proposals(ask, ctx, relaxed_ctx, alternatives: int) -> list:
         out.append(Proposal(d, origin, features(d, origin, ctx, top)))
         if origin == "rules":
             break  # the relaxed reading only matters when the strict one finds nothing
-    ranked = out[0].draft.ranked if out else _route(ask, relaxed_ctx)[1]
-    if ask.kind in ("number", "entity") and ask.op is None:
-        for s in tuple(ranked)[:alternatives]:
-            if id(s) in stated or s.score <= 0:
-                continue
-            d = Draft(value_answer(ctx, ask, [("", s)]), ask, tuple(ranked), ())
-            out.append(Proposal(d, "alt", features(d, "alt", ctx, s)))
-    return out
+    ranked = out[0].draft.ranked if out else tuple(_route(ask, relaxed_ctx)[1])
+    return out + alternatives(Draft(None, ask, ranked, ()), ctx, stated)
 
 
-def composed(question: str, ctx, model, relaxed_ctx, alternatives: int, blind: bool = False):
-    """(P(right), Answer) of the question answered ask by ask, or None when it asks one thing, a part finds
-    nothing, or two parts state the same figure. blind: read the proposals without their dense similarity (the
-    knowledge base's vectors are not the ones the model was fitted with)."""
-    from kg.qa.decide.fit import without_vectors
-    from kg.qa.read.asks import read_asks
+def composed(strict, ctx, p_right: Callable[[dict], float], relaxed_ctx):
+    """(P(right), Answer) of a draft's question answered ask by ask (the asks the draft read), or None when it asks
+    one thing (or more than MAX_PARTS), a part finds nothing, or two parts state the same figure."""
     from kg.qa.shape.cite import unique
-    from kg.qa.read.ground import ground
     from kg.types import Answer
-    asks = read_asks(question, ctx.gazetteer)
-    if not 2 <= len(asks) <= MAX_PARTS:
+    if not 2 <= len(strict.asks) <= MAX_PARTS:
         return None
     picks = []
-    for ask in (ground(a, ctx) for a in asks):
-        props = _part_proposals(ask, ctx, relaxed_ctx, alternatives)
+    for ask in strict.asks:
+        props = _part_proposals(ask, ctx, relaxed_ctx)
         if not props:
             return None
-        p_of = lambda p: model.p_right(without_vectors(p.row) if blind else p.row)
-        best = max(props, key=p_of)
-        picks.append((p_of(best), best.draft.answer))
-    numbers = [frozenset(_NUMBER.findall(a.text)) for _, a in picks]
+        best = max(props, key=lambda p: p_right(p.row))
+        picks.append((p_right(best.row), best.draft.answer))
+    numbers = [numbers_in(a.text) for _, a in picks]
     if any(n and n == m for i, n in enumerate(numbers) for m in numbers[i + 1:]):
         return None  # one figure given for two asks
     p = math.prod(pr for pr, _ in picks)
@@ -69,7 +56,7 @@ def composed(question: str, ctx, model, relaxed_ctx, alternatives: int, blind: b
     for _, a in picks:
         if a.text not in texts:
             texts.append(a.text)
-    ans = Answer(question=question, text="；".join(texts), abstained=False,
+    ans = Answer(question=strict.question.text, text="；".join(texts), abstained=False,
                  citations=unique(c for _, a in picks for c in a.citations),
                  figures=tuple(f for _, a in picks for f in a.figures),
                  kind="text" if len(texts) > 1 else picks[0][1].kind, score=p)

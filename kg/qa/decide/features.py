@@ -31,6 +31,18 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
 
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers a text states, as written."""
+    return frozenset(_NUMBER.findall(text))
+
+
+def without_vectors(row: dict) -> dict:
+    """A proposal's features as a BM25-only knowledge base (or one embedded by another model) gives them."""
+    out = {k: v for k, v in row.items() if k != "dense_sim"}
+    out["has_dense"] = 0.0
+    return out
+
+
 def content(question: str) -> str:
     """The question's own words in canonical form, the asking words out."""
     return NOT_CONTENT.sub("", canon(question))

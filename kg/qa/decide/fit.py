@@ -1,5 +1,5 @@
-"""Fitting the decision: label every proposal of every question (right by the scorer's rules or not), fit a
-logistic regression on the train questions, and choose the threshold on dev for a ceiling on answered-wrong.
+"""Fitting the decision: label every proposal of every question (right by the scorer's rules or not), fit P(right)
+on the train questions, and choose the threshold on dev for a ceiling on answered-wrong.
 
 scikit-learn does the fit (maintained, already installed with sentence-transformers): LogisticRegression (its
 weights can be read, the file is a few KB) or HistGradientBoostingClassifier, whose trees catch what a linear model
@@ -49,53 +49,49 @@ def label(records: Sequence[dict], ctx, progress: Callable[[int], None] | None =
     return out
 
 
-def fit(train: Iterable[Labelled], c: float = 1.0, info: dict | None = None) -> DecisionModel:
-    """Standardised logistic regression (L2, strength 1/c) on every labelled proposal; threshold 0.5 until
-    choose_threshold sets it on dev."""
+def _matrix(train: Iterable[Labelled]):
+    """Every labelled proposal as a row of FEATURES (a feature a row lacks as NaN) and its label; UsageError when
+    the labels are all one."""
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
     rows = [(r, y) for q in train for r, y in q.rows]
     if len({y for _, y in rows}) < 2:
         from kg.errors import UsageError
         raise UsageError("the training questions give no right (or no wrong) proposal: give more questions")
     x = np.array([[r.get(n, np.nan) for n in FEATURES] for r, _ in rows], dtype=float)
-    y = np.array([y for _, y in rows], dtype=int)
+    return x, np.array([y for _, y in rows], dtype=int)
+
+
+def _info(n: int, info: dict | None, **more: str) -> tuple[tuple[str, str], ...]:
+    meta = {"fitted": _dt.date.today().isoformat(), "proposals": str(n), **more, **(info or {})}
+    return tuple(sorted((k, str(v)) for k, v in meta.items()))
+
+
+def fit(train: Iterable[Labelled], c: float = 1.0, info: dict | None = None) -> DecisionModel:
+    """Standardised logistic regression (L2, strength 1/c) on every labelled proposal; threshold 0.5 until
+    choose_threshold sets it on dev."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    x, y = _matrix(train)
     seen = ~np.isnan(x)  # a feature a row lacks takes the mean of the rows that have it, as p_right reads it
     mean = np.where(seen.any(axis=0), np.where(seen, x, 0.0).sum(axis=0) / np.maximum(seen.sum(axis=0), 1), 0.0)
     x = np.where(np.isnan(x), mean, x)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     lr = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
-    meta = {"fitted": _dt.date.today().isoformat(), "proposals": str(len(rows)), **(info or {})}
     return DecisionModel(FEATURES, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
-                         tuple(float(v) for v in lr.coef_[0]), float(lr.intercept_[0]), 0.5,
-                         tuple(sorted((k, str(v)) for k, v in meta.items())))
-
-
-def without_vectors(row: dict) -> dict:
-    """A proposal's features as a BM25-only knowledge base (or one embedded by another model) gives them."""
-    out = {k: v for k, v in row.items() if k != "dense_sim"}
-    out["has_dense"] = 0.0
-    return out
+                         tuple(float(v) for v in lr.coef_[0]), float(lr.intercept_[0]), 0.5, _info(len(y), info))
 
 
 def fit_trees(train: Iterable[Labelled], info: dict | None = None, trees: int = 150, leaves: int = 8,
-              rate: float = 0.05, min_leaf: int = 20, blind_every: int = 0) -> DecisionModel:
+              rate: float = 0.05, min_leaf: int = 20) -> DecisionModel:
     """Gradient-boosted trees (log loss) on every labelled proposal, missing features left missing; threshold 0.5
     until choose_threshold sets it on dev. Defaults: small trees, slow learning, leaves of at least 20 proposals,
-    so that a handful of questions cannot carve a leaf of their own. blind_every=k shows every k-th question
-    without its dense similarity, so that the trees learn what to do when it is missing (a BM25-only knowledge
-    base, or vectors of another embedding model); off by default: with k=4 dev gave 7 right fewer (128 against
-    135 of 457, same wrong), and the fitted trees give the same dev outcome with the similarity or without it."""
+    so that a handful of questions cannot carve a leaf of their own. (Showing every fourth training question
+    without its dense similarity, to teach the trees what a missing one means, gave 7 right fewer on dev, 128
+    against 135 of 457 with the same wrong, and the fitted trees give the same dev outcome with it or without it.)"""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
-    rows = [(without_vectors(r) if blind_every and i % blind_every == blind_every - 1 else r, y)
-            for i, q in enumerate(train) for r, y in q.rows]
-    if len({y for _, y in rows}) < 2:
-        from kg.errors import UsageError
-        raise UsageError("the training questions give no right (or no wrong) proposal: give more questions")
-    x = np.array([[r.get(n, np.nan) for n in FEATURES] for r, _ in rows], dtype=float)
-    y = np.array([y for _, y in rows], dtype=int)
+    x, y = _matrix(train)
     gb = HistGradientBoostingClassifier(max_iter=trees, learning_rate=rate, max_leaf_nodes=leaves,
                                         min_samples_leaf=min_leaf, l2_regularization=1.0, early_stopping=False,
                                         random_state=0).fit(x, y)
@@ -104,13 +100,11 @@ def fit_trees(train: Iterable[Labelled], info: dict | None = None, trees: int = 
         out.append(tuple((-1 if n["is_leaf"] else int(n["feature_idx"]), float(n["num_threshold"]),
                           bool(n["missing_go_to_left"]), int(n["left"]), int(n["right"]), float(n["value"]))
                          for n in predictor.nodes))
-    meta = {"fitted": _dt.date.today().isoformat(), "proposals": str(len(rows)),
-            "model": f"gradient-boosted trees ({trees} trees, {leaves} leaves, rate {rate}, min leaf {min_leaf})",
-            **(info or {})}
     zeros = tuple(0.0 for _ in FEATURES)
     model = DecisionModel(FEATURES, zeros, tuple(1.0 for _ in FEATURES), zeros,
                           float(np.ravel(gb._baseline_prediction)[0]), 0.5,
-                          tuple(sorted((k, str(v)) for k, v in meta.items())), tuple(out))
+                          _info(len(y), info, model=f"gradient-boosted trees ({trees} trees, {leaves} leaves, "
+                                                      f"rate {rate}, min leaf {min_leaf})"), tuple(out))
     check = gb.predict_proba(x[:50])[:, 1]  # the plain-Python reading must be sklearn's
     mine = [model.p_right({n: v for n, v in zip(FEATURES, row) if not np.isnan(v)}) for row in x[:50]]
     assert np.allclose(check, mine, atol=1e-6), "tree export disagrees with scikit-learn"
@@ -150,34 +144,45 @@ class Outcome:
                 f"({self.wrong / n:.1%}), wrongly not found {self.not_found}")
 
 
-def outcome(model: DecisionModel | None, questions: Sequence[Labelled], threshold: float | None = None) -> Outcome:
-    """What answering these questions gives: the likeliest proposal when it clears the threshold. model None:
-    the rules alone (their own answer when they give one, else abstain)."""
-    right = wrong = not_found = 0
+def _likeliest(model: DecisionModel, questions: Sequence[Labelled]) -> list[tuple[float, bool] | None]:
+    """Per question, the P(right) of its likeliest proposal and whether that proposal is right (None: none)."""
+    out = []
     for q in questions:
-        if model is None:
-            pick = next(((r, y) for r, y in q.rows if r["origin_rules"]), None)
-        else:
-            t = model.threshold if threshold is None else threshold
-            best = max(q.rows, key=lambda ry: model.p_right(ry[0]), default=None)
-            pick = best if best is not None and model.p_right(best[0]) >= t else None
+        scored = [(model.p_right(r), y) for r, y in q.rows]
+        out.append(max(scored, key=lambda py: py[0], default=None))
+    return out
+
+
+def _tally(questions: Sequence[Labelled], picks) -> Outcome:
+    right = wrong = not_found = 0
+    for q, pick in zip(questions, picks):
         if pick is None:
             right += q.unanswerable
             not_found += not q.unanswerable
-        elif pick[1]:
+        elif pick:
             right += 1
         else:
             wrong += 1
     return Outcome(len(questions), right, wrong, not_found)
 
 
+def outcome(model: DecisionModel | None, questions: Sequence[Labelled], threshold: float | None = None) -> Outcome:
+    """What answering these questions gives: the likeliest proposal when it clears the threshold. model None:
+    the rules alone (their own answer when they give one, else abstain)."""
+    if model is None:
+        return _tally(questions, [next((y for r, y in q.rows if r["origin_rules"]), None) for q in questions])
+    t = model.threshold if threshold is None else threshold
+    return _tally(questions, [b[1] if b is not None and b[0] >= t else None for b in _likeliest(model, questions)])
+
+
 def choose_threshold(model: DecisionModel, dev: Sequence[Labelled], max_wrong: float = 0.03) -> float:
     """The threshold that answers most right on dev with at most max_wrong of its questions answered wrong
     (ties: the lower threshold, which answers more)."""
     import numpy as np
+    best = _likeliest(model, dev)  # P(right) once per question, then every threshold over it
     best_t, best_right = 1.0, -1
     for t in np.round(np.arange(0.05, 1.0, 0.01), 2):
-        o = outcome(model, dev, float(t))
+        o = _tally(dev, [b[1] if b is not None and b[0] >= t else None for b in best])
         if o.wrong <= max_wrong * o.n and o.right > best_right:
             best_t, best_right = float(t), o.right
     return best_t
@@ -187,8 +192,7 @@ def calibration(model: DecisionModel, questions: Sequence[Labelled],
                 bins: int = 10) -> list[tuple[str, int, float, float]]:
     """Predicted against observed, by P(right) decile of each question's likeliest proposal: (range, n, mean
     predicted, share right). An unanswerable question's proposal is never right."""
-    best = [max(q.rows, key=lambda ry: model.p_right(ry[0])) for q in questions if q.rows]
-    pairs = [(model.p_right(r), y) for r, y in best]
+    pairs = [b for b in _likeliest(model, questions) if b is not None]
     out = []
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins

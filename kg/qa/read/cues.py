@@ -12,6 +12,12 @@ FILLER_WORDS = ("分别", "各是", "请问", "的")
 PART_JOINERS = ("以及", "还有", "并且", "和", "与", "及")
 PART_PUNCTUATION = "，,？?；;、:："
 EACH_WORDS = ("各", "分别")
+# words that ask for a count or an amount: a short clause after such an ask may name only what else is counted
+# (…多少？增速 / …多少只，总目标规模), an ask with the same question word
+COUNTING_WORDS = ("多少", "几")
+# how a clause that qualifies the ask before it opens (按可比价计算, 其中…, 截至…), so it is not an elided ask
+QUALIFIER_LEADS = ("按", "以", "在", "从", "截至", "截止", "其中", "含", "包括", "即", "也就是", "分别", "请", "要求",
+                   "口径", "根据", "据", "对比", "相比", "和", "与", "及", "或")
 
 
 def alternation(words) -> str:
@@ -22,3 +28,5 @@ ASKING = re.compile(alternation(QUESTION_WORDS))
 NOT_CONTENT = re.compile(alternation(QUESTION_WORDS + FILLER_WORDS))
 PARTS = re.compile(f"[{re.escape(PART_PUNCTUATION)}]+|{alternation(PART_JOINERS)}")
 EACH = re.compile(alternation(EACH_WORDS))
+COUNTING = re.compile(alternation(COUNTING_WORDS))
+QUALIFIER = re.compile(f"^(?:{alternation(QUALIFIER_LEADS)})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from kg.qa.read.asked_periods import prepare
+from kg.qa.read.cues import COUNTING, QUALIFIER
 
 # what makes a clause a question of its own
 ASKING = re.compile(r"多少|什么|哪|几|怎么|如何|怎样|是否|还是|吗|谁|何时|为何|为什么|呢$")
@@ -14,14 +15,12 @@ _TOPIC = re.compile(r"^([^：:]{2,40})[：:](?=.)")
 # a short clause after an ask that names only what else is asked (…多少？增速 / …多少只，总目标规模): an ask whose
 # question word the ask before it gives; not a qualifier (按可比价计算, 其中…, 截至…) and no figure of its own
 _ELLIPSIS = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()“”]{2,8}$")
-_QUALIFIER = re.compile(r"^(?:按|以|在|从|截至|截止|其中|含|包括|即|也就是|分别|请|要求|口径|根据|据|对比|相比|和|与|及|或)")
-_COUNTING = re.compile(r"多少|几")
 
 
 def _elliptic(clause: str, before: str) -> str | None:
     """The clause as an ask of its own (增速 -> 增速多少) when it is an elided one after a 多少/几 ask."""
     c = clause.strip()
-    if _ELLIPSIS.match(c) and not _QUALIFIER.match(c) and not ASKING.search(c) and _COUNTING.search(before):
+    if _ELLIPSIS.match(c) and not QUALIFIER.match(c) and not ASKING.search(c) and COUNTING.search(before):
         return c + "多少"
     return None
 
