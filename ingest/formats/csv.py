@@ -6,26 +6,15 @@ import io
 
 from ingest.formats import MAX_SHEET_CELLS, Extracted
 from ingest.formats.grid import clean_cell, grid_lines
+from ingest.read import decode_text
 from kg.errors import InputError
-
-
-def decode_csv(data: bytes, path: str) -> tuple[str, str]:
-    """(text, codec): UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    for codec in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(codec), codec
-        except UnicodeDecodeError:
-            pass
-    raise InputError(path, "neither UTF-8 nor GB18030 text: save the table again as CSV UTF-8")
 
 
 def read_csv(data: bytes, path: str) -> Extracted:
     """The rows of a CSV file as one table (a title row or 单位 row above the header is read as in a sheet)."""
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(path, "binary data, not CSV text: export the table as CSV (UTF-8) or .xlsx")
-    text, codec = decode_csv(data, path)
+    text, codec = decode_text(data, path)  # UTF-8 (BOM or not), UTF-16 with a BOM, GB18030, Big5
     try:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;|")
     except csv.Error:
