@@ -69,15 +69,19 @@ def split(items: list[dict], held: set[str] | None = None, shares=SHARES, seed: 
     return out
 
 
-def main() -> None:
-    parts = split(valid_items(HERE / "raw"))
-    print("sealed reports:", ", ".join(sealed_reports()))
+def write_splits(parts: dict[str, list[dict]], held: tuple[str, ...], folder: Path) -> None:
+    """Each split as folder/<name>.jsonl; prints the held-out reports and the counts only."""
+    print("sealed reports:", ", ".join(held))
     for name, items in parts.items():
-        (HERE / f"{name}.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items),
-                                            encoding="utf-8")
+        (folder / f"{name}.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items),
+                                              encoding="utf-8")
         cats = Counter(i["category"] for i in items)
         print(f"{name}: {len(items)} questions, {len({i['doc'][0] for i in items})} reports, "
               + ", ".join(f"{c} {n}" for c, n in sorted(cats.items())))
+
+
+def main() -> None:
+    write_splits(split(valid_items(HERE / "raw")), sealed_reports(), HERE)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import random
 import sys
-from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -25,20 +24,13 @@ from check_questions import CATS, KEYS, MAX, TYPES, contains, norm  # noqa: E402
 
 
 def _bank_split():
-    """bench/questions/bank/split.py's split: the same dealing by section (a module of the same name as this one)."""
+    """bench/questions/bank/split.py (a module of the same name as this one): the same dealing by section and the
+    same writing of the splits."""
     import importlib.util
     spec = importlib.util.spec_from_file_location("bank_split", HERE.parent / "bank" / "split.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.split
-
-SEED = 17
-PAGES = ("html_2025_changde_budget.html", "html_2025_fuzhou_stats.html", "html_2025_hami_stats.html",
-         "html_2025_yiyang_budget_gb2312.html")
-OFFICE = ("docx_2025_chengde_budget.docx", "doc_2025_hotan_final_accounts.doc",
-          "xlsx_2025_lijiang_budget_tables.xlsx", "xls_2024_changdu_debt.xls")
-SCANS = ("scan_2025_zhangjiajie_stats.pdf", "scan_2026_zhuhai_huafa_rating_mixed.pdf")
-SHARES = (("train", 0.5), ("dev", 0.25), ("sealed", 0.25))
+    return module
 
 
 def sealed_reports() -> tuple[str, ...]:
@@ -82,14 +74,8 @@ def valid_items(raw: Path) -> list[dict]:
 
 
 def main() -> None:
-    parts = _bank_split()(valid_items(HERE / "raw"), set(sealed_reports()), SHARES, SEED)
-    print("sealed reports:", ", ".join(sealed_reports()))
-    for name, items in parts.items():
-        (HERE / f"{name}.jsonl").write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items),
-                                            encoding="utf-8")
-        cats = Counter(i["category"] for i in items)
-        print(f"{name}: {len(items)} questions, {len({i['doc'][0] for i in items})} reports, "
-              + ", ".join(f"{c} {n}" for c, n in sorted(cats.items())))
+    bank = _bank_split()
+    bank.write_splits(bank.split(valid_items(HERE / "raw"), set(sealed_reports()), SHARES, SEED), sealed_reports(), HERE)
 
 
 if __name__ == "__main__":
