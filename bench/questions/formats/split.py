@@ -33,6 +33,15 @@ def _bank_split():
     return module
 
 
+SEED = 17
+PAGES = ("html_2025_changde_budget.html", "html_2025_fuzhou_stats.html", "html_2025_hami_stats.html",
+         "html_2025_yiyang_budget_gb2312.html")
+OFFICE = ("docx_2025_chengde_budget.docx", "doc_2025_hotan_final_accounts.doc",
+          "xlsx_2025_lijiang_budget_tables.xlsx", "xls_2024_changdu_debt.xls")
+SCANS = ("scan_2025_zhangjiajie_stats.pdf", "scan_2026_zhuhai_huafa_rating_mixed.pdf")
+SHARES = (("train", 0.5), ("dev", 0.25), ("sealed", 0.25))
+
+
 def sealed_reports() -> tuple[str, ...]:
     rng = random.Random(SEED)
     return rng.choice(PAGES), rng.choice(OFFICE), rng.choice(SCANS)
