@@ -186,3 +186,41 @@ def test_one_figure_for_two_asks_is_no_answer_unless_the_passages_say_it_twice()
     twice = (S(text="全市一般公共预算收入总计2308.13亿元。"), S(text="全市一般公共预算支出总计2308.13亿元。"))
     assert not repeats_a_figure(S(text="收入总计2308.13亿元，支出总计2308.13亿元", citations=twice))
     assert not repeats_a_figure(S(text="6.1万亿元，增长5.6%", citations=once))
+
+
+def _computed(ctx, question):
+    from kg.qa.answer import draft
+    from kg.qa.decide import _relaxed, load_model
+    from kg.qa.decide.arith import computed
+    q = draft(question, ctx).question
+    return q, computed(q, ctx, load_model().p_right, _relaxed(ctx))
+
+
+def test_a_share_is_computed_from_two_figures_each_decided_with_its_working(ctx):
+    q, got = _computed(ctx, "辽宁2024年政府债券净融资占旅游收入的比重是多少")
+    assert q.ratio == "share" and [s.text for s in q.sides] == ["辽宁2024年政府债券净融资", "旅游收入"]
+    p, ans = got
+    assert ans.text.startswith("约18.4%") and "1163亿元÷6325亿元=18.39%" in ans.text  # 1163 / 6325
+    assert {c.text.count("1163") + c.text.count("6325") for c in ans.citations} == {1}  # both figures cited
+    assert 0 < p < 1 and ans.score == p
+
+
+def test_a_difference_of_two_rates_is_in_percentage_points_and_rates_are_not_divided(ctx):
+    q, got = _computed(ctx, "表3里辽宁固投目标比山西高多少")
+    assert q.op == "diff" and got is not None and got[1].text.startswith("高3（山西7，辽宁10")
+    q, got = _computed(ctx, "2024年四季度末政府部门杠杆率是居民部门杠杆率的几倍")
+    assert q.ratio == "multiple" and got is None  # two rates (60.8%, 61.4%): a multiple of a rate is not computed
+
+
+def test_a_ratio_question_names_its_numerator_and_denominator_either_way_round():
+    from kg.extract.gazetteer import load_gazetteer
+    from kg.qa.read.question import analyse
+    g = load_gazetteer()
+    for text, num, den in (("深圳辖区一般公共预算收入里地方级占多大比例", "地方级", "深圳辖区一般公共预算收入"),
+                           ("增值税占青岛25年全市税收收入的比重", "增值税", "青岛2025年全市税收收入"),
+                           ("呼和浩特财政自给率（一般公共预算收入/支出）", "一般公共预算收入", "支出")):
+        q = analyse(text, g)
+        assert q.ratio == "share" and [s.text for s in q.sides] == [num, den], text
+        assert q.sides[0].regions == q.sides[1].regions  # the side written without the place inherits it
+    for text in ("第三产业增加值占比多少", "其中税收收入占比多少", "国有企业占多少"):
+        assert analyse(text, g).ratio is None, text  # one figure asked, no denominator named

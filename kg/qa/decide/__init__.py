@@ -147,11 +147,16 @@ def same_embedder(model: DecisionModel, ctx) -> bool:
     return fitted is None or fitted == embedder_name(ctx)
 
 
+def model_for(ctx) -> DecisionModel | None:
+    """The decision model a context answers with: its knowledge base's own refit, else the shipped one."""
+    return load_model(ctx.settings.model_file) if ctx.settings.model_file else load_model()
+
+
 def decide(question: str, ctx, model: DecisionModel | None = None):
     """The answer with its P(right) as score, or the rules' abstention (closest shown) when no proposal is likely
     enough. Without an installed model, or with QASettings.decide off, the rules' own answer stands."""
     from kg.qa.shape.cite import unique
-    model = model or load_model()
+    model = model or model_for(ctx)
     if model is None or not ctx.settings.decide:
         from kg.qa.answer import draft
         return draft(question, ctx).answer
@@ -166,6 +171,14 @@ def decide(question: str, ctx, model: DecisionModel | None = None):
         if whole is not None and (not scored or whole[0] > scored[0][0]):
             d = Draft(whole[1], strict.question, (), strict.chunks)
             scored.insert(0, (whole[0], -1, Proposal(d, "composed", {})))
+    if ctx.settings.compose and len(strict.question.sides) == 2 and (strict.question.op == "diff"
+                                                                      or strict.question.ratio):
+        from kg.qa.decide.arith import computed
+        from kg.qa.answer import Draft
+        whole = computed(strict.question, ctx, p_right, _relaxed(ctx))
+        if whole is not None and (not scored or whole[0] > scored[0][0]):
+            d = Draft(whole[1], strict.question, (), strict.chunks)
+            scored.insert(0, (whole[0], -1, Proposal(d, "computed", {})))
     if scored and scored[0][0] >= model.threshold:
         p, _, best = scored[0]
         return replace(best.draft.answer, score=p)

@@ -24,7 +24,7 @@ FEATURES = (
     "dense_sim", "has_dense", "answer_numbers", "asks_short", "q_target", "q_per_item",
     "q_parts", "parts_short", "min_part_cover", "q_each", "number_without_digits", "answer_novelty",
     "value_rank", "agree", "proposals", "local_bigrams", "clause_bigrams", "clause_numbers", "q_len",
-    "q_split", "split_short",
+    "q_split", "split_short", "q_ratio",
 )
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -89,6 +89,7 @@ def _shape(draft, origin: str, numbers: int) -> dict[str, float]:
     if ans.kind in KINDS:
         f[f"kind_{ans.kind}"] = 1.0
     f["q_op"] = float(q.op is not None)
+    f["q_ratio"] = float(q.ratio is not None)  # A占B的比重: stated by the report, or computed (kg.qa.decide.arith)
     f["q_regions"], f["q_periods"] = float(bool(q.regions)), float(bool(q.periods))
     f["q_table"], f["q_expect"] = float(bool(q.table_ref)), float(q.expect is not None)
     f["q_asks"] = float(min(len(q.asks), 4))

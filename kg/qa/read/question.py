@@ -21,7 +21,7 @@ _COMPARE = re.compile(r"(?:哪个|哪一个|哪家|哪年|哪一年|哪个月|�
                       r"|(最|更)(高|低|多|少|大|小|快|慢)的?是(?:哪|谁)"
                       # 辽宁和山西哪个高 / 谁上升得多: a choice between named options without 更
                       r"|(?:哪个|哪一个|谁)[^，,？?]{0,8}?(?:得|的)?(高|低|多|少|大|小|快|慢)(?:一些|些|一点)?(?=[？?，,。！!\s]|$)")
-_DIFF = re.compile(r"差多少|相差|差距|差了多少|差几|(低|高|多|少|快|慢)了?(多少|几)")
+_DIFF = re.compile(r"差多少|相差|差距|差了多少|差几|(低|高|多|少|快|慢)了?(多少|几)|(?:多|高|超|少|低)出了?(多少|几)")
 _LIST = re.compile(r"哪几|哪些|有哪|包括什么|哪(?!一个)([一两二三四五六七八九十\d]+)(?:[个项家省类种条方面市]|(?=[\u4e00-\u9fff]))")
 _DEFINE = re.compile(r"是什么|指什么|什么是|是指|含义|定义|什么意思|何谓|指的是")
 _TEXT = re.compile(r"怎么|如何|为什么|为何|能不能|能否|是否|可否|可不可以|哪里|在哪|什么(?!时候)|对比|比较")
@@ -64,7 +64,8 @@ class Question:
     quoted: tuple[str, ...] = ()  # “三大工程”
     doc_numbers: tuple[str, ...] = ()  # 52号
     ask_words: tuple[str, ...] = ()  # the words next to the question word (遵循什么框架 -> 遵循, 框架)
-    sides: tuple["Question", ...] = ()  # difference: subject, baseline
+    sides: tuple["Question", ...] = ()  # difference: subject, baseline; ratio: numerator, denominator
+    ratio: str | None = None  # share (A占B的比重, B中A占比) or multiple (A是B的几倍): computed from two figures
     asks: tuple["Question", ...] = ()  # a question that asks two things: one Question each
     when: bool = False  # 什么时候 / 何时 / 哪一年: the answer is a date or a period
     within: bool = False  # the periods are containers: 哪个月 in 2024 takes any month of 2024
@@ -188,6 +189,8 @@ def analyse(question: str, gazetteer, _inherit: Question | None = None, _inherit
         q = replace(q, **_comparison(q, t, gazetteer))
     elif op == "diff":
         q = replace(q, sides=_sides(t, q, gazetteer))
+    elif op is None and kind == "number" and (r := _ratio(t)) and (sides := _ratio_sides(*r, q, gazetteer)):
+        q = replace(q, ratio=r[0], sides=sides)
     asks = _asks(t)
     if op == "sum":
         q = replace(q, per_item=True)
@@ -278,8 +281,51 @@ def _sides(t: str, q: Question, gazetteer) -> tuple[Question, ...]:
         return ()
     a = analyse(left, gazetteer, q, _inherit_terms=False)
     b = analyse(right, gazetteer, a)
-    a, b = replace(a, target=is_target(left)), replace(b, expect=b.expect or a.expect)
+    a = replace(a, target=is_target(left))
+    # 辽宁固投目标比山西高多少: a baseline that names no intent (目标, 实际…) and no period of its own is the
+    # subject's kind (今年目标比2025年多多少 compares with last year's outcome)
+    own_intent = any(w in right for w in _INTENT_WORDS) or b.target or bool(question_periods(right)[0])
+    b = replace(b, expect=b.expect or a.expect, target=b.target if own_intent else a.target)
     return (_intent_words_out(a), _intent_words_out(b))
+
+
+# A占B的比重 / A是B的几倍 (the numerator first); B中A占比 / B里A占多大比例 (the denominator first); A÷B written out.
+# The reports may state the share itself: the lookup's answer stays a proposal beside the computed one.
+_SHARE_OF = re.compile(r"^(?P<a>.+?)(?:占|相当于|是)(?P<b>[^，,？?；;]+?)的?(?P<w>比重|比例|份额|百分之几|百分比|多少倍|几倍|倍数|"
+                       r"多大比例|多少比例|多少|几成)")
+_SHARE_IN = re.compile(r"^(?P<b>.+?)(?:中|里|里面|当中|之中)[，,]?(?P<a>[^，,？?；;占]+?)(?:的|所)?(?:占比|占多大比[例重]|"
+                       r"占多少|占的?比[例重]|占几成|比重|的占比)")
+_SHARE_SLASH = re.compile(r"[（(](?P<a>[^（）()/÷]+?)[/÷](?P<b>[^（）()/÷]+?)[）)]")
+
+
+def _ratio(t: str) -> tuple[str, str, str, bool] | None:
+    """(share or multiple, numerator text, denominator text, numerator written first) of a ratio question."""
+    if m := _SHARE_SLASH.search(t):
+        return "multiple" if "倍" in t else "share", m["a"], m["b"], True
+    if (m := _SHARE_IN.search(t)) and _names_something(m["a"]) and _names_something(m["b"]):
+        return "share", m["a"], m["b"], False
+    if (m := _SHARE_OF.search(t)) and _names_something(m["b"]):
+        return ("multiple" if "倍" in m["w"] else "share"), m["a"], m["b"], True
+    return None
+
+
+def _names_something(side: str) -> bool:
+    """A side of a ratio names a figure: two characters or more, not a question word (占多大比例) or 比 (占比多少)."""
+    return len(side) >= 2 and not re.match(r"多大|多少|几|比", side)
+
+
+def _ratio_sides(kind: str, a_text: str, b_text: str, first_a: bool, q: Question, gazetteer) -> tuple[Question, ...]:
+    """(numerator, denominator), the one written second inheriting what it leaves out from the one written first
+    (地方级 in 辖区一般公共预算收入里地方级占多大比例 is 地方级一般公共预算收入)."""
+    if first_a:
+        a = analyse(a_text, gazetteer, q, _inherit_terms=False)
+        b = analyse(b_text, gazetteer, a)
+    else:
+        b = analyse(b_text, gazetteer, q, _inherit_terms=False)
+        a = analyse(a_text, gazetteer, b)
+    if not a.terms or not b.terms:
+        return ()
+    return (replace(a, kind="number", expect=None), replace(b, kind="number", expect=None))
 
 
 _INTENT_WORDS = ("目标", "预期", "计划", "实际", "完成", "实现")
