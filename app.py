@@ -37,9 +37,16 @@ LAYOUT_CSS = """<style>
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def qa_loader(kb: str, generation: int) -> actions.Background:
+def qa_loader(kb: str, generation: int, model: str = "") -> actions.Background:
     """Answering context for one generation of a knowledge base, loaded in the background from the first run."""
     return actions.Background(lambda: actions.open_warm_qa(Path(kb), Settings(kb=Path(kb))))
+
+
+def model_version(kb: Path) -> str:
+    """The knowledge base's own decision model (kg fit --feedback), so a refit is answered with at once."""
+    from kg.qa.learn.versions import current
+    own = current(kb)
+    return own.name if own else ""
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -50,7 +57,7 @@ def graph_store(kb: str, generation: int):
 
 
 def qa_context(kb: Path, gen: int, lang: str):
-    loader = qa_loader(str(kb), gen)
+    loader = qa_loader(str(kb), gen, model_version(kb))
     if not loader.done:
         with st.spinner(translator(lang)("kb.loading")):
             try:
@@ -105,11 +112,46 @@ def show_answer(a, i: int, ctx, titles, lang: str) -> None:
             st.caption(T("chat.related_none") if a.abstained else T("chat.related"))
             for j, c in enumerate(a.related, 1):
                 show_card(pv.citation_card(c, ctx.chunks, j, lang=lang))
+        feedback_block(a, i, ctx, lang)
         with st.expander(T("chat.json")):
             text = pv.answer_json(a)
             st.code(text, language="json")
             st.download_button(T("chat.download"), text, file_name=f"answer-{i + 1}.json", mime="application/json",
                                key=f"answer-json-{i}", on_click="ignore")
+
+
+def feedback_block(a, i: int, ctx, lang: str) -> None:
+    """对 / 不对 under an answer; after 不对, the passage and the right answer, or "the reports do not answer"."""
+    from kg.service import answer_id
+    T = translator(lang)
+    judged = st.session_state.setdefault("judged", {})
+    if i in judged:
+        st.caption(T("fb.thanks", id=judged[i]))
+        return
+    kb = actions.resolve_kb(st.session_state.get("kb") or "data/kb", ROOT)
+    shown = answer_id(a.question, a.text)
+    right, wrong, _ = st.columns([1, 1, 8])
+    if right.button(T("fb.right"), key=f"fb-right-{i}", disabled=a.abstained):
+        judged[i] = actions.give_feedback(kb, ctx, a.question, "right", shown_id=shown)
+        st.rerun()
+    if wrong.button(T("fb.wrong"), key=f"fb-wrong-{i}"):
+        st.session_state[f"fb-open-{i}"] = True
+    if not st.session_state.get(f"fb-open-{i}"):
+        return
+    passages = [*a.citations, *a.related]
+    with st.form(key=f"fb-form-{i}"):
+        pick = st.radio(T("fb.pick"), [None, *range(len(passages))], key=f"fb-pick-{i}",
+                        format_func=lambda j: T("fb.none_picked") if j is None else
+                        f"[{j + 1}] {passages[j].text[:70]}")
+        text = st.text_input(T("fb.answer"), key=f"fb-text-{i}")
+        absent = st.checkbox(T("fb.absent"), key=f"fb-absent-{i}")
+        if st.form_submit_button(T("fb.send")):
+            if not (absent or text.strip() or pick is not None):
+                st.warning(T("fb.need"))
+                return
+            judged[i] = actions.give_feedback(kb, ctx, a.question, "absent" if absent else "wrong", text,
+                                              None if absent or pick is None else passages[pick], shown)
+            st.rerun()
 
 
 def chat_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
@@ -342,7 +384,7 @@ def main() -> None:
             return
         with KnowledgeBase.open(kb) as store:
             gen = store.generation
-            qa_loader(str(kb), gen)  # start loading the model now, so the first answer is quick
+            qa_loader(str(kb), gen, model_version(kb))  # start loading the model now: the first answer is quick
             {"chat": chat_page, "entities": entities_page, "documents": documents_page,
              "export": export_page}[page](kb, store, gen, lang)
             st.sidebar.caption(T("side.summary", n=len(store.doc_ids())))

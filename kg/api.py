@@ -24,6 +24,27 @@ class Question(BaseModel):
     previous: str | None = None  # the question before, for a follow-up (那山西呢？)
 
 
+class Span(BaseModel):
+    doc: str  # document id, id prefix or file name
+    start: int
+    end: int
+
+
+class Verdict(BaseModel):
+    """An analyst's verdict on an answer (kg.qa.learn.feedback): right, wrong (with the right answer's text and/or
+    evidence spans) or absent (the reports do not hold it); answer_id is the one /ask returned."""
+    question: str
+    verdict: str
+    answer_id: str | None = None
+    answer: str | None = None
+    evidence: list[Span] = []
+    previous: str | None = None
+
+
+TOKEN_VAR = "POLICYKG_FEEDBACK_TOKEN"
+TOKEN_HEADER = "X-Feedback-Token"
+
+
 def _citation(c) -> dict:
     return {"doc": c.doc_id, "title": c.title, "chunk_id": c.chunk_id, "start": c.start, "end": c.end,
             "page": c.page, "section": list(c.section), "text": c.text}
@@ -32,8 +53,10 @@ def _citation(c) -> dict:
 def answer_json(reply) -> dict:
     """A kg.types.Reply as the API returns it; confidence is the fitted P(right) of what the answer states (of
     the best rejected proposal when it abstains)."""
+    from kg.service import answer_id
     ans = reply.answer
     return {"question": ans.question, "asked": reply.typed, "answer": ans.text, "abstained": ans.abstained,
+            "answer_id": answer_id(reply.question, ans.text),
             "kind": ans.kind, "confidence": round(ans.score, 3),
             "citations": [_citation(c) for c in ans.citations], "related": [_citation(c) for c in ans.related],
             "hint": reply.hint}
@@ -108,7 +131,7 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
     session = Session(kb, settings or Settings(kb=Path(kb)))
     app = FastAPI(title="PolicyKG", version="0.1.0",
                   description="Cited answers, search and the knowledge graph of Chinese policy reports. "
-                              "Read-only.")
+                              "Read-only, but for analysts' feedback on answers (POST /feedback).")
     app.add_middleware(BoundedBody, limit=MAX_BODY)
     if hosts is not None:  # DNS rebinding: a page whose name now points at 127.0.0.1 still sends its own name
         from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -136,6 +159,26 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
     @app.post("/ask", summary="Answer a question (JSON body {\"question\": ...})")
     def ask_post(body: Question) -> dict:
         return answer_json(session.ask(body.question, body.previous))
+
+    @app.post("/feedback", summary="Say whether an answer is right, and where the right one is (kept as a labelled "
+                                    "example for kg fit); needs X-Feedback-Token when the server is exposed")
+    def feedback_post(body: Verdict, request: Request) -> JSONResponse:
+        import hmac
+        import os
+        from kg import service
+        token = os.environ.get(TOKEN_VAR) or ""
+        if hosts is None and not token:
+            return JSONResponse({"error": f"feedback is off on a server exposed with --host: set {TOKEN_VAR} "
+                                          f"and send it as the {TOKEN_HEADER} header"}, status_code=403)
+        if token and not hmac.compare_digest(request.headers.get(TOKEN_HEADER, ""), token):
+            return JSONResponse({"error": f"feedback needs the {TOKEN_HEADER} header set to {TOKEN_VAR}"},
+                                status_code=403)
+        service.check_question(body.question)  # bounded before the lock is taken
+        with session.lock:
+            fb = service.feedback(session.kb, session.qa(), body.question, body.verdict, body.answer or "",
+                                  [(e.doc, e.start, e.end) for e in body.evidence], body.previous, body.answer_id)
+            kept = len(session.kb.feedback())
+        return JSONResponse({"id": fb.id, "verdict": fb.verdict, "shown": fb.shown, "examples": kept})
 
     @app.get("/search", summary="Hybrid BM25 + vector search over the passages")
     def search(q: str, k: int = Query(5, ge=1, le=100), doc: str | None = None, region: str | None = None,

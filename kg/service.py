@@ -9,6 +9,7 @@ from kg.config import Settings, make_embedder, model_name
 from kg.index.manage import SearchIndexes
 from kg.index.search import Filters, Hit, Searcher, SearchSettings
 from kg.kb.store import KnowledgeBase
+from kg.qa.learn.versions import current as current_model
 from kg.progress import STAGES, Report
 from kg.types import Document, IngestReport, Reply
 
@@ -68,6 +69,9 @@ def open_qa(kb: KnowledgeBase, settings: Settings, qa=None, generator=None):
     from kg.extract.gazetteer import load_gazetteer
     from kg.qa.context import QASettings, make_context
     qa = qa or QASettings()
+    if qa.model_file is None and (own := current_model(kb.root)) is not None:  # refitted from its feedback
+        from dataclasses import replace
+        qa = replace(qa, model_file=str(own))
     searcher = open_searcher(kb, settings)
     documents = [kb.document(i) for i in kb.doc_ids()]
     if generator is None and qa.generate:
@@ -159,3 +163,59 @@ class Session:
         self.graph_dir()
         with self.lock:
             return location(self.kb)
+
+
+def answer_id(question: str, text: str) -> str:
+    """Names one answer as shown (question as read + answer text), so feedback can say which answer it judges."""
+    import hashlib
+    return "ans-" + hashlib.sha1(f"{question}\n{text}".encode("utf-8")).hexdigest()[:12]
+
+
+def feedback(kb: KnowledgeBase, ctx, question: str, verdict: str, answer: str = "",
+             evidence: Iterable[tuple[str, int, int]] = (), previous: str | None = None,
+             shown_id: str | None = None):
+    """Keep an analyst's verdict on the answer to a question (kg.qa.learn.feedback): the answer is given again to
+    know what was shown and every proposal's features; evidence is (document id / prefix / file name, start, end)
+    spans of the right answer. UsageError for a bad verdict or span, or when shown_id names another answer than
+    the one the knowledge base now gives (it changed since: ask again). Returns the stored Feedback."""
+    from dataclasses import asdict
+    from kg.errors import UsageError
+    from kg.qa.decide import decide, proposals
+    from kg.qa.learn.feedback import MAX_EVIDENCE, VERDICTS, Evidence, make
+    from kg.qa.read.followup import resolve_followup
+    if verdict not in VERDICTS:
+        raise UsageError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+    typed = check_question(question)
+    full = resolve_followup(previous, typed, ctx.gazetteer) if previous else typed
+    shown = decide(full, ctx)
+    if shown_id is not None and shown_id != answer_id(full, shown.text):
+        raise UsageError("the knowledge base now gives another answer to this question than the one judged: "
+                         "ask again and judge that answer")
+    spans = []
+    for ref, start, end in list(evidence)[:MAX_EVIDENCE + 1]:
+        doc = kb.document(kb.resolve(ref))
+        if not (0 <= start < end <= len(doc.text)) or end - start > 2000:
+            raise UsageError(f"span {start}-{end} is not within {doc.source} ({len(doc.text)} characters) or "
+                             "longer than 2,000: point at the passage or cell itself")
+        spans.append(Evidence(doc.id, start, end, doc.text[start:end]))
+    if verdict == "right" and not spans:
+        if shown.abstained:
+            raise UsageError("the answer shown was 'not found': say wrong (with the right passage or text) or absent")
+        spans = [Evidence(c.doc_id, c.start, c.end, c.text) for c in shown.citations[:MAX_EVIDENCE]]
+    strict, props = proposals(full, ctx)
+    lean = {k: v for k, v in asdict(strict.question).items() if v not in ((), [], "", None, False, {})}
+    try:
+        fb = make(full, shown.text, verdict, _jsonable(lean), [(p.row, p.draft.answer.text) for p in props],
+                  spans, answer, strict.question.kind)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    kb.add_feedback(fb)
+    return fb
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    return x if isinstance(x, (str, int, float, bool)) or x is None else str(x)

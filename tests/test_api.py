@@ -255,3 +255,27 @@ def test_a_loopback_server_answers_only_its_own_names(server):
             s.sendall(f"GET /documents HTTP/1.1\r\nHost: {name}\r\nConnection: close\r\n\r\n".encode())
             status = _reply(s).split(b"\r\n", 1)[0]
         assert status.startswith(b"HTTP/1.1 200" if ok else b"HTTP/1.1 400"), (name, status)
+
+
+def test_feedback_on_an_answer_is_kept_on_loopback_and_needs_the_token_when_exposed(kb, client, monkeypatch):
+    from fastapi.testclient import TestClient
+    from kg.api import TOKEN_HEADER, TOKEN_VAR, create_app
+    shown = client.get("/ask", params={"question": "辽宁2024年旅游收入是多少？"}).json()
+    verdict = {"question": "辽宁2024年旅游收入是多少？", "verdict": "right", "answer_id": shown["answer_id"]}
+    monkeypatch.delenv(TOKEN_VAR, raising=False)
+    r = client.post("/feedback", json=verdict)  # this app answers any Host: as exposed with --host
+    assert r.status_code == 403 and TOKEN_VAR in r.json()["error"]
+    monkeypatch.setenv(TOKEN_VAR, "s3cret")
+    assert client.post("/feedback", json=verdict, headers={TOKEN_HEADER: "guess"}).status_code == 403
+    r = client.post("/feedback", json=verdict, headers={TOKEN_HEADER: "s3cret"})
+    assert r.status_code == 200 and r.json()["verdict"] == "right" and r.json()["examples"] == 1
+    monkeypatch.delenv(TOKEN_VAR)
+    app = create_app(kb, hosts=("testserver",))  # loopback only: no token needed
+    with TestClient(app) as local:
+        bad = local.post("/feedback", json={**verdict, "verdict": "maybe"})
+        assert bad.status_code == 400 and "verdict" in bad.json()["error"]
+        stale = local.post("/feedback", json={**verdict, "answer_id": "ans-000000000000"})
+        assert stale.status_code == 400 and "ask again" in stale.json()["error"]
+        r = local.post("/feedback", json={"question": "辽宁2024年旅游收入是多少？", "verdict": "absent"})
+        assert r.status_code == 200 and r.json()["examples"] == 2
+    app.state.session.close()

@@ -190,6 +190,26 @@ def test_documents_page_lists_reports(kb_dir, monkeypatch):
     assert set(docs["文件"]) == set(TWO_REPORTS)
 
 
+def test_right_and_wrong_under_an_answer_are_kept_as_feedback(own_kb, monkeypatch):
+    from kg.kb.store import KnowledgeBase
+    at = app(own_kb, monkeypatch)
+    at.chat_input[0].set_value("2024年辽宁省旅游收入是多少？").run()
+    next(b for b in at.button if b.label == "对").click().run()
+    no_trouble(at)
+    assert any(c.value.startswith("已记录（fb-") for c in at.caption), "the verdict is acknowledged"
+    at.chat_input[0].set_value("2024年辽宁省接待游客多少亿人次？").run()
+    next(b for b in at.button if b.label == "不对").click().run()
+    at.radio(key="fb-pick-1").set_value(0)  # the first cited passage holds the right answer
+    at.text_input(key="fb-text-1").set_value("6.5亿人次")
+    next(b for b in at.button if b.label == "提交").click().run()
+    no_trouble(at)
+    with KnowledgeBase.open(own_kb) as kb:
+        kept = kb.feedback()
+    assert [f.verdict for f in kept] == ["right", "wrong"]
+    assert "6325" in kept[0].shown and kept[1].answer == "6.5亿人次" and len(kept[1].evidence) == 1
+    assert all(f.proposals for f in kept), "each with the proposals' features at the time"
+
+
 def test_bad_upload_is_one_message_and_leaves_the_kb_unchanged(own_kb, monkeypatch):
     before = kb_state(own_kb)
     at = app(own_kb, monkeypatch, page="documents")

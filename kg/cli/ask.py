@@ -96,9 +96,9 @@ def cmd_eval_answers(args: argparse.Namespace) -> int:
 def _calibration(sets: list[tuple[str, list[dict]]], ctx) -> dict[str, list]:
     """Per question set (and all together), the fitted P(right) of each question's likeliest proposal against
     whether it is right, by decile (kg.qa.decide.fit.calibration); empty without an installed model."""
+    from kg.qa.decide import model_for
     from kg.qa.decide.fit import calibration, label
-    from kg.qa.decide.model import load_model
-    model = load_model()
+    model = model_for(ctx)
     if model is None:
         return {}
     labelled = {path: label(qs, ctx) for path, qs in sets}

@@ -8,7 +8,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from kg.cli import ask as cli_ask, fit as cli_fit, graph as cli_graph, query as cli_query, terms as cli_terms
+from kg.cli import ask as cli_ask, feedback as cli_feedback, fit as cli_fit, graph as cli_graph, query as cli_query
+from kg.cli import terms as cli_terms
 from kg.cli.common import (DEFAULT_CORPUS, add_command, add_graph_store_options, add_model_options, open_kb,
                            print_json, progress, settings)
 from kg.errors import KgError
@@ -71,7 +72,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from kg import service
     with open_kb(args) as kb:
         doc = service.remove(kb, args.doc_id, settings(args))
-        print(f"removed {doc.id} ({doc.source}); {len(kb.doc_ids())} documents left")
+        dropped = f"; {kb.dropped_feedback} feedback examples about it dropped" if kb.dropped_feedback else ""
+        print(f"removed {doc.id} ({doc.source}); {len(kb.doc_ids())} documents left{dropped}")
     return 0
 
 
@@ -153,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "sums, growth columns, one unit per column) and list the tables that fail, one line per finding")
     cli_ask.register(sub)
     cli_fit.register(sub)
+    cli_feedback.register(sub)
     cli_query.register(sub)
     cli_graph.register(sub)
     cli_terms.register(sub)

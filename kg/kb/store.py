@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind, key);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, kind);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feedback (id TEXT PRIMARY KEY, created REAL NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feedback_docs (
+    feedback_id TEXT NOT NULL REFERENCES feedback(id) ON DELETE CASCADE, doc_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS feedback_docs_doc ON feedback_docs(doc_id);
 """
 
 
@@ -102,6 +106,7 @@ class KnowledgeBase:
         self.root = root
         self._db = conn
         self.read_only = read_only
+        self.dropped_feedback = 0  # feedback examples the last remove() dropped with its report
 
     @classmethod
     def open(cls, root: str | Path, create: bool = False, repair: bool = False) -> "KnowledgeBase":
@@ -217,6 +222,8 @@ class KnowledgeBase:
             old = db.execute("SELECT id FROM documents WHERE source = ?", (doc.source,)).fetchone()
             if old:
                 db.execute("DELETE FROM documents WHERE id = ?", (old[0],))
+                if old[0] != doc.id:  # other text: the spans analysts pointed at are gone (same text, same id: kept)
+                    self._drop_feedback(old[0])
             db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))  # same bytes under a new name
             db.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -248,12 +255,48 @@ class KnowledgeBase:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+            self.dropped_feedback = self._drop_feedback(doc.id)
             self._bump()
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
         return doc
+
+    # -- analysts' feedback (kg.qa.learn.feedback) ------------------------------
+    def _drop_feedback(self, doc_id: str) -> int:
+        """Delete the feedback pointing into a document (inside the caller's transaction); how many."""
+        ids = [r[0] for r in self._db.execute("SELECT feedback_id FROM feedback_docs WHERE doc_id = ?", (doc_id,))]
+        self._db.executemany("DELETE FROM feedback WHERE id = ?", [(i,) for i in dict.fromkeys(ids)])
+        return len(set(ids))
+
+    def add_feedback(self, fb) -> None:
+        """Store one kg.qa.learn.feedback.Feedback, all or nothing; its evidence must lie in stored documents."""
+        self._check_writable()
+        for e in fb.evidence:
+            row = self._db.execute("SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+                                   (e.start + 1, e.end - e.start, e.doc_id)).fetchone()
+            if row is None:
+                raise NotFound(f"no document {e.doc_id} in this knowledge base: point at a passage of `kg docs`")
+            if row[0] != e.text:
+                raise StoreError(f"{e.doc_id}[{e.start}:{e.end}] is not the text given: give the span as shown")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("INSERT OR REPLACE INTO feedback VALUES (?,?,?)", (fb.id, fb.created, fb.to_json()))
+            self._db.executemany("INSERT INTO feedback_docs VALUES (?,?)", [(fb.id, d) for d in fb.doc_ids])
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def feedback(self) -> list:
+        """Every stored Feedback, oldest first ([] for a knowledge base from before feedback was kept)."""
+        from kg.qa.learn.feedback import Feedback
+        try:
+            rows = self._db.execute("SELECT data FROM feedback ORDER BY created, id").fetchall()
+        except sqlite3.OperationalError:  # no such table: opened read-only, made by an older version
+            return []
+        return [Feedback.from_json(r[0]) for r in rows]
 
     # -- reads ----------------------------------------------------------------
     def source_hash(self, source: str) -> str | None:

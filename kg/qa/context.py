@@ -31,6 +31,7 @@ class QASettings:
     decide: bool = True  # the fitted decision (kg.qa.decide) picks and thresholds; False: the rules' own answer
     #                      (their hand floors decide), what the tests of a rule's mechanism read
     compose: bool = True  # a question of several asks may be answered part by part (kg.qa.decide.compose)
+    model_file: str | None = None  # the decision model: the knowledge base's own (kg fit --feedback), else shipped
 
     def __post_init__(self) -> None:
         if self.passages < 1 or self.tables < 0:

@@ -143,3 +143,14 @@ def open_warm_qa(kb_dir: Path, settings, warm: str | None = WARM_QUESTION):
         answer(warm, ctx)
     return ctx
 
+
+
+def give_feedback(kb_dir: Path, ctx, question: str, verdict: str, answer: str = "",
+                  passage=None, shown_id: str | None = None) -> str:
+    """Keep an analyst's verdict (kg.service.feedback) in the knowledge base; passage is a kg.types.Citation the
+    right answer sits in. Returns the example's id."""
+    from kg import service
+    from kg.kb.store import KnowledgeBase
+    spans = [(passage.doc_id, passage.start, passage.end)] if passage is not None else []
+    with KnowledgeBase.open(kb_dir) as kb:
+        return service.feedback(kb, ctx, question, verdict, answer, spans, shown_id=shown_id).id

@@ -49,16 +49,17 @@ def label(records: Sequence[dict], ctx, progress: Callable[[int], None] | None =
     return out
 
 
-def _matrix(train: Iterable[Labelled]):
-    """Every labelled proposal as a row of FEATURES (a feature a row lacks as NaN) and its label; UsageError when
-    the labels are all one."""
+def _matrix(train: Iterable[Labelled], weights: dict[str, float] | None = None):
+    """Every labelled proposal as a row of FEATURES (a feature a row lacks as NaN), its label and its weight (its
+    question's in weights, else 1); UsageError when the labels are all one."""
     import numpy as np
-    rows = [(r, y) for q in train for r, y in q.rows]
-    if len({y for _, y in rows}) < 2:
+    weights = weights or {}
+    rows = [(r, y, weights.get(q.id, 1.0)) for q in train for r, y in q.rows]
+    if len({y for _, y, _ in rows}) < 2:
         from kg.errors import UsageError
         raise UsageError("the training questions give no right (or no wrong) proposal: give more questions")
-    x = np.array([[r.get(n, np.nan) for n in FEATURES] for r, _ in rows], dtype=float)
-    return x, np.array([y for _, y in rows], dtype=int)
+    x = np.array([[r.get(n, np.nan) for n in FEATURES] for r, _, _ in rows], dtype=float)
+    return x, np.array([y for _, y, _ in rows], dtype=int), np.array([w for *_, w in rows], dtype=float)
 
 
 def _info(n: int, info: dict | None, **more: str) -> tuple[tuple[str, str], ...]:
@@ -66,24 +67,25 @@ def _info(n: int, info: dict | None, **more: str) -> tuple[tuple[str, str], ...]
     return tuple(sorted((k, str(v)) for k, v in meta.items()))
 
 
-def fit(train: Iterable[Labelled], c: float = 1.0, info: dict | None = None) -> DecisionModel:
+def fit(train: Iterable[Labelled], c: float = 1.0, info: dict | None = None,
+        weights: dict[str, float] | None = None) -> DecisionModel:
     """Standardised logistic regression (L2, strength 1/c) on every labelled proposal; threshold 0.5 until
     choose_threshold sets it on dev."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    x, y = _matrix(train)
+    x, y, w = _matrix(train, weights)
     seen = ~np.isnan(x)  # a feature a row lacks takes the mean of the rows that have it, as p_right reads it
     mean = np.where(seen.any(axis=0), np.where(seen, x, 0.0).sum(axis=0) / np.maximum(seen.sum(axis=0), 1), 0.0)
     x = np.where(np.isnan(x), mean, x)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
-    lr = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y)
+    lr = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y, sample_weight=w)
     return DecisionModel(FEATURES, tuple(float(v) for v in mean), tuple(float(v) for v in scale),
                          tuple(float(v) for v in lr.coef_[0]), float(lr.intercept_[0]), 0.5, _info(len(y), info))
 
 
 def fit_trees(train: Iterable[Labelled], info: dict | None = None, trees: int = 150, leaves: int = 8,
-              rate: float = 0.05, min_leaf: int = 20) -> DecisionModel:
+              rate: float = 0.05, min_leaf: int = 20, weights: dict[str, float] | None = None) -> DecisionModel:
     """Gradient-boosted trees (log loss) on every labelled proposal, missing features left missing; threshold 0.5
     until choose_threshold sets it on dev. Defaults: small trees, slow learning, leaves of at least 20 proposals,
     so that a handful of questions cannot carve a leaf of their own. (Showing every fourth training question
@@ -91,10 +93,11 @@ def fit_trees(train: Iterable[Labelled], info: dict | None = None, trees: int = 
     against 135 of 457 with the same wrong, and the fitted trees give the same dev outcome with it or without it.)"""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
-    x, y = _matrix(train)
+    x, y, w = _matrix(train, weights)
+    x[:, np.isnan(x).all(axis=0)] = 0.0  # a feature no row has (dense_sim of a BM25-only base): constant, unused
     gb = HistGradientBoostingClassifier(max_iter=trees, learning_rate=rate, max_leaf_nodes=leaves,
                                         min_samples_leaf=min_leaf, l2_regularization=1.0, early_stopping=False,
-                                        random_state=0).fit(x, y)
+                                        random_state=0).fit(x, y, sample_weight=w)
     out = []
     for (predictor,) in gb._predictors:  # one tree per round for a binary target
         out.append(tuple((-1 if n["is_leaf"] else int(n["feature_idx"]), float(n["num_threshold"]),

@@ -1,0 +1,1 @@
+"""Learning from analysts: their verdicts on answers kept as labelled examples."""
