@@ -101,6 +101,8 @@ def show_answer(a, i: int, ctx, titles, lang: str) -> None:
         else:
             st.html(pv.answer_html(a.text))
             st.caption(pv.confidence_line(a.score, lang))
+        if hint := st.session_state.get("hints", {}).get(i):
+            st.caption(pv.md_escape(hint))
         if line := understood_caption(a.question, ctx.gazetteer, lang):
             st.caption(pv.md_escape(line))
         for j, c in enumerate(a.citations, 1):
@@ -165,8 +167,10 @@ def chat_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
     if question and question.strip():
         ctx = qa_context(kb, gen, lang)
         with st.spinner(T("chat.searching")):
-            reply = ask(ctx, question, history[-1].question if history else None)
+            reply = ask(ctx, question, history[-1].question if history else None, store)
         history.append(reply.answer)
+        if reply.hint:
+            st.session_state.setdefault("hints", {})[len(history) - 1] = reply.hint
         if reply.followup:
             asked[len(history) - 1] = reply.typed
     if history:

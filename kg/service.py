@@ -92,13 +92,19 @@ def check_question(question: str) -> str:
     return check_query(q)
 
 
-def ask(ctx, question: str, previous: str | None = None) -> Reply:
+def ask(ctx, question: str, previous: str | None = None, kb: KnowledgeBase | None = None) -> Reply:
     """The one front door of the CLI, the API and the app: check the question, read a follow-up with the question
-    before it (那山西呢？), answer, and add a hint for the asker when the answer is an abstention."""
+    before it (那山西呢？), answer, and add a hint for the asker when the answer is an abstention. With the
+    knowledge base, a question an analyst corrected is answered with the correction (kg.qa.learn.recall)."""
     from kg.qa import answer
     from kg.qa.read.followup import resolve_followup
     typed = check_question(question)
     full = resolve_followup(previous, typed, ctx.gazetteer) if previous else typed
+    if kb is not None:
+        from kg.qa.learn.recall import NOTE, recalled
+        fb = kb.recall(full)
+        if (ans := recalled(fb, ctx)) is not None:
+            return Reply(typed, full, ans, NOTE.format(id=fb.id))
     ans = answer(full, ctx)
     return Reply(typed, full, ans, language_hint(full) if ans.abstained else None)
 
@@ -136,7 +142,7 @@ class Session:
     def ask(self, question: str, previous: str | None = None) -> Reply:
         check_question(question)  # bounded before the lock is taken
         with self.lock:
-            return ask(self.qa(), question, previous)
+            return ask(self.qa(), question, previous, self.kb)
 
     def search(self, query: str, k: int = 5, doc: str | None = None, region: str | None = None,
                year: int | None = None) -> list[Hit]:

@@ -210,6 +210,50 @@ def test_right_and_wrong_under_an_answer_are_kept_as_feedback(own_kb, monkeypatc
     assert all(f.proposals for f in kept), "each with the proposals' features at the time"
 
 
+def test_the_analyst_corrects_an_answer_the_engine_refits_and_the_question_is_then_right(own_kb, monkeypatch,
+                                                                                        tmp_path):
+    """Generated questions as the source of one the engine abstains on; 不对 with the right passage and value;
+    kg fit --feedback; asked again, the right value with that passage as its citation."""
+    import json
+    from kg.cli.main import main
+    from kg.config import Settings
+    from kg.kb.store import KnowledgeBase
+    from kg.service import ask, open_qa
+    syn = tmp_path / "syn.jsonl"
+    assert main(["eval", "--kb", str(own_kb), "--synthetic", "--no-answer", "--write", str(syn), "--limit", "30"]) == 0
+    rows = [json.loads(x) for x in syn.read_text(encoding="utf-8").splitlines()]
+    with KnowledgeBase.open(own_kb) as kb:
+        ctx = open_qa(kb, Settings(kb=own_kb))
+        missed = []
+        for r in rows:
+            a = ask(ctx, r["question"]).answer
+            shown = [*a.citations, *a.related]
+            at_hand = [i for i, c in enumerate(shown) if any(e in c.text for e in r["evidence"])]
+            if a.abstained and at_hand:
+                missed.append((r, at_hand[0]))
+    assert missed, "the generated questions hold one the engine abstains on, its passage among those shown"
+    r, pick = missed[0]
+    value = r["accept"][0] if isinstance(r["accept"][0], str) else r["accept"][0][0]
+    at = app(own_kb, monkeypatch)
+    at.chat_input[0].set_value(r["question"]).run()
+    next(b for b in at.button if b.label == "不对").click().run()
+    at.radio(key="fb-pick-0").set_value(pick)
+    at.text_input(key="fb-text-0").set_value(value)
+    next(b for b in at.button if b.label == "提交").click().run()
+    no_trouble(at)
+    for split, name in (("fit", "train"), ("holdout", "dev")):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows
+                                                        if x["split"] == split), encoding="utf-8")
+    assert main(["fit", "--kb", str(own_kb), str(tmp_path / "train.jsonl"), "--dev", str(tmp_path / "dev.jsonl"),
+                 "--feedback"]) in (0, 1)  # installed, or refused as worse on dev: the correction is kept either way
+    again = app(own_kb, monkeypatch)
+    again.chat_input[0].set_value(r["question"]).run()
+    no_trouble(again)
+    assert any(value in b for b in html_bodies(again)), "the right value"
+    assert any(r["evidence"][0][:12] in b for b in html_bodies(again)), "cited to the passage the analyst picked"
+    assert any(c.value.startswith("依据分析师此前的更正") for c in again.caption)
+
+
 def test_bad_upload_is_one_message_and_leaves_the_kb_unchanged(own_kb, monkeypatch):
     before = kb_state(own_kb)
     at = app(own_kb, monkeypatch, page="documents")

@@ -150,3 +150,18 @@ def test_a_handful_of_examples_cannot_swamp_train_and_a_worse_refit_is_refused()
     assert worse(before, Outcome(457, 138, 13, 306)) is None  # within 1% of dev
     assert "fewer dev questions right" in worse(before, Outcome(457, 130, 13, 314))
     assert "more dev questions wrong" in worse(before, Outcome(457, 150, 20, 287))
+
+
+def test_a_corrected_question_is_answered_with_the_correction_and_its_span(kb_ctx):
+    from kg.service import ask, feedback
+    kb, ctx = kb_ctx
+    q = "辽宁省2024年地方政府债券净融资多少"
+    doc_id, start, end = _span(kb, "政府债券净融资1163亿元")
+    feedback(kb, ctx, q, "wrong", answer="1163亿元", evidence=[(doc_id, start, end)])
+    reply = ask(ctx, q, kb=kb)
+    assert reply.answer.text == "1163亿元" and reply.answer.score == 1.0 and "fb-" in reply.hint
+    assert [(c.doc_id, c.start, c.end) for c in reply.answer.citations] == [(doc_id, start, end)]
+    feedback(kb, ctx, "辽宁2024年旅游收入是多少？", "absent")  # the analyst overrules: the reports do not say
+    assert ask(ctx, "辽宁2024年旅游收入是多少？", kb=kb).answer.abstained
+    feedback(kb, ctx, "辽宁2024年旅游收入是多少？", "right")  # the latest verdict counts: right, the engine answers
+    assert "6325" in ask(ctx, "辽宁2024年旅游收入是多少？", kb=kb).answer.text

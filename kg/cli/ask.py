@@ -45,7 +45,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                     raise UsageError(f"{args.questions}:{n}: needs a non-empty \"question\" field")
                 print_json(answer_record(str(q.get("id", f"q{n}")), answer(q["question"], ctx)))
             return 0
-        reply = ask(ctx, args.question)
+        reply = ask(ctx, args.question, kb=kb)
     if args.json:
         print_json({**answer_record("q1", reply.answer), "confidence": round(reply.answer.score, 3)})
     else:

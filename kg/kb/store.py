@@ -40,7 +40,9 @@ CREATE TABLE IF NOT EXISTS facts (
 CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind, key);
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, kind);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS feedback (id TEXT PRIMARY KEY, created REAL NOT NULL, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feedback (id TEXT PRIMARY KEY, created REAL NOT NULL, question TEXT NOT NULL,
+    data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS feedback_question ON feedback(question, created);
 CREATE TABLE IF NOT EXISTS feedback_docs (
     feedback_id TEXT NOT NULL REFERENCES feedback(id) ON DELETE CASCADE, doc_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS feedback_docs_doc ON feedback_docs(doc_id);
@@ -282,12 +284,23 @@ class KnowledgeBase:
                 raise StoreError(f"{e.doc_id}[{e.start}:{e.end}] is not the text given: give the span as shown")
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute("INSERT OR REPLACE INTO feedback VALUES (?,?,?)", (fb.id, fb.created, fb.to_json()))
+            self._db.execute("INSERT OR REPLACE INTO feedback VALUES (?,?,?,?)",
+                             (fb.id, fb.created, fb.question, fb.to_json()))
             self._db.executemany("INSERT INTO feedback_docs VALUES (?,?)", [(fb.id, d) for d in fb.doc_ids])
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def recall(self, question: str):
+        """The latest Feedback on exactly this question (as read), or None."""
+        from kg.qa.learn.feedback import Feedback
+        try:
+            row = self._db.execute("SELECT data FROM feedback WHERE question = ? ORDER BY created DESC, id DESC "
+                                   "LIMIT 1", (question,)).fetchone()
+        except sqlite3.OperationalError:  # no such table: a knowledge base from before feedback was kept
+            return None
+        return Feedback.from_json(row[0]) if row else None
 
     def feedback(self) -> list:
         """Every stored Feedback, oldest first ([] for a knowledge base from before feedback was kept)."""
