@@ -122,6 +122,13 @@ def show_answer(a, i: int, ctx, titles, lang: str) -> None:
                                key=f"answer-json-{i}", on_click="ignore")
 
 
+def feedback_allowed() -> bool:
+    """Feedback needs no login on loopback; an app exposed to the network (server.address not loopback) takes
+    it only from someone who typed POLICYKG_FEEDBACK_TOKEN in the sidebar, and not at all when none is set."""
+    return actions.feedback_allowed(st.get_option("server.address"), os.environ.get("POLICYKG_FEEDBACK_TOKEN"),
+                                    st.session_state.get("fb_token"))
+
+
 def feedback_block(a, i: int, ctx, lang: str) -> None:
     """对 / 不对 under an answer; after 不对, the passage and the right answer, or "the reports do not answer"."""
     from kg.service import answer_id
@@ -129,6 +136,9 @@ def feedback_block(a, i: int, ctx, lang: str) -> None:
     judged = st.session_state.setdefault("judged", {})
     if i in judged:
         st.caption(T("fb.thanks", id=judged[i]))
+        return
+    if not feedback_allowed():
+        st.caption(T("fb.off"))
         return
     kb = actions.resolve_kb(st.session_state.get("kb") or "data/kb", ROOT)
     shown = answer_id(a.question, a.text)
@@ -375,6 +385,8 @@ def main() -> None:
                         format_func=lambda p: T(f"page.{p}"))
         kb_text = st.text_input(T("side.kb"), os.environ.get("POLICYKG_KB", "data/kb"), key="kb",
                                 help=T("side.kb_help"))
+        if not actions.is_loopback(st.get_option("server.address")) and os.environ.get("POLICYKG_FEEDBACK_TOKEN"):
+            st.text_input(T("fb.token"), type="password", key="fb_token")
     st.title(T(f"page.{page}"))
     if "flash" in st.session_state:
         st.success(st.session_state.pop("flash"))

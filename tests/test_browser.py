@@ -270,6 +270,7 @@ def test_an_analyst_corrects_an_answer_refits_and_asks_again(server, browser, tm
     page.get_by_role("button", name="不对").last.click()
     page.locator("label").filter(has_text=f"[{pick + 1}] ").last.click()
     page.get_by_label("正确答案（例如 6325亿元）").last.fill(value)
+    shot(page, "feedback-form")
     page.get_by_role("button", name="提交").last.click()
     page.get_by_text("已记录（fb-", exact=False).last.wait_for(state="visible", timeout=60_000)
     for split, name in (("fit", "train"), ("holdout", "dev")):

@@ -165,3 +165,40 @@ def test_a_corrected_question_is_answered_with_the_correction_and_its_span(kb_ct
     assert ask(ctx, "辽宁2024年旅游收入是多少？", kb=kb).answer.abstained
     feedback(kb, ctx, "辽宁2024年旅游收入是多少？", "right")  # the latest verdict counts: right, the engine answers
     assert "6325" in ask(ctx, "辽宁2024年旅游收入是多少？", kb=kb).answer.text
+
+
+def test_a_refit_killed_midway_leaves_the_model_and_the_feedback_as_they_were(kb_dir, tmp_path):  # noqa: F811
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from kg.cli.main import main
+    from kg.qa.decide.model import MODEL_FILE, load_model
+    from kg.qa.learn.versions import current, install
+    root = tmp_path / "kb"
+    shutil.copytree(kb_dir, root)
+    install(root, MODEL_FILE.read_text(encoding="utf-8").strip())  # the knowledge base's own v1
+    assert main(["feedback", "--kb", str(root), "--no-dense", "辽宁2024年旅游收入是多少？", "--right"]) == 0
+    syn = tmp_path / "syn.jsonl"
+    assert main(["eval", "--kb", str(root), "--no-dense", "--synthetic", "--no-answer", "--write", str(syn)]) == 0
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "fit", "--kb", str(root), "--no-dense", str(syn),
+                             "--dev", str(syn), "--feedback"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    err = b""
+    while b"labelling" not in err and proc.poll() is None:  # killed while it labels, well before it installs
+        err += proc.stderr.read1(256)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert current(root).name == "v1.json" and load_model(str(current(root))) is not None, "v1 still answers"
+    from kg.kb.store import KnowledgeBase
+    with KnowledgeBase.open(root) as kb:
+        assert len(kb.feedback()) == 1
+
+
+def test_the_app_takes_feedback_on_loopback_and_exposed_only_with_the_token():
+    from kg.ui.actions import feedback_allowed
+    assert feedback_allowed("127.0.0.1", None, None) and feedback_allowed("::1", "t0k", None)
+    assert not feedback_allowed("0.0.0.0", None, None) and not feedback_allowed(None, None, "anything")
+    assert not feedback_allowed("0.0.0.0", "t0k", "guess") and feedback_allowed("0.0.0.0", "t0k", "t0k")

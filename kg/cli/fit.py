@@ -143,7 +143,9 @@ def cmd_fit(args: argparse.Namespace) -> int:
         print(f"installed {name} in {args.kb} (kg fit --rollback --kb {args.kb} goes back)")
         return 0
     out = Path(args.out) if args.out else MODEL_FILE
-    out.write_text(model.to_json() + "\n", encoding="utf-8")
+    tmp = out.with_name(out.name + ".tmp")  # written whole, then renamed: a kill leaves the old model in place
+    tmp.write_text(model.to_json() + "\n", encoding="utf-8")
+    tmp.replace(out)
     load_model.cache_clear()
     print(f"wrote {out}")
     return 0

@@ -154,3 +154,17 @@ def give_feedback(kb_dir: Path, ctx, question: str, verdict: str, answer: str = 
     spans = [(passage.doc_id, passage.start, passage.end)] if passage is not None else []
     with KnowledgeBase.open(kb_dir) as kb:
         return service.feedback(kb, ctx, question, verdict, answer, spans, shown_id=shown_id).id
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether the app listens on this machine only (Streamlit's server.address; unset means all interfaces,
+    but .streamlit/config.toml sets 127.0.0.1)."""
+    return (address or "") in ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def feedback_allowed(address: str | None, token: str | None, given: str | None) -> bool:
+    """On loopback always; exposed, only with the feedback token set and typed (compared in constant time)."""
+    import hmac
+    if is_loopback(address):
+        return True
+    return bool(token) and hmac.compare_digest((given or "").encode(), token.encode())
