@@ -119,3 +119,29 @@ def test_table_without_rules_is_found_by_alignment(layout_pdf):
     assert tax.value == "250.0" and doc.text[tax.start:tax.end] == "250.0" and doc.page_at(tax.start) == 3
     assert cells[(("财政支出", "教育支出"), ("预算数",))].value == "80.0"
     assert cells[(("财政支出",), ("执行数",))].value == "420.7"
+
+
+def test_narrow_letters_and_condensed_digits_survive_while_fake_bold_is_drawn_once(tmp_path):
+    """A line set in a condensed font keeps every repeated narrow glyph (illicit all, 1111.11); a line drawn twice
+    a fraction of a point apart (fake bold) reads once."""
+    pytest.importorskip("fpdf", reason="fpdf2 is a test dependency: pip install -e .[test]")
+    from fpdf import FPDF
+    font = _cjk_font()
+    if font is None:
+        pytest.skip("no CJK TrueType font to typeset a Chinese PDF: apt-get install fonts-wqy-zenhei")
+    pdf = FPDF(format="A4")
+    pdf.add_font("cjk", fname=font, **({"collection_font_number": 0} if font.endswith(".ttc") else {}))
+    pdf.add_page()
+    pdf.set_font("cjk", size=10)
+    pdf.set_stretching(45)  # condensed: a digit 1 is narrower than a third of the font size
+    pdf.set_xy(20, 30)
+    pdf.cell(150, 8, "illicit all 全年收入1111.11亿元，增长11.1%")
+    pdf.set_stretching(100)
+    for dx in (0, 0.2):  # fake bold: the same line drawn twice, 0.2 pt apart
+        pdf.set_xy(20 + dx * 0.3528, 50)  # fpdf units are mm
+        pdf.cell(150, 8, "加粗标题：财政收入2222亿元")
+    path = tmp_path / "condensed.pdf"
+    pdf.output(str(path))
+    text = build_document(path).text
+    assert re.search(r"illicit ?all", text) and "1111.11亿元" in text and "11.1%" in text
+    assert "加粗标题：财政收入2222亿元" in text and "加加" not in text and "22222" not in text
