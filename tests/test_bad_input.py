@@ -421,3 +421,19 @@ def test_readers_and_a_second_ingest_do_not_need_the_writers_lock(kb, tmp_path):
         assert json.loads(out)["results"]["bindings"][0]["n"]["value"] == "2", "the graph as last committed"
     code, out, _ = run(["sparql", "--kb", copy, "SELECT (COUNT(?d) AS ?n) WHERE { ?d a pkg:Report }"])
     assert json.loads(out)["results"]["bindings"][0]["n"]["value"] == "3", "caught up once the writer is gone"
+
+
+# -- output that cannot be written, a test model name that is no model -------------------------------
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_a_full_disk_for_the_output_is_one_line_not_a_traceback(kb, refused):
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "docs", "--kb", str(kb)], stdout=open("/dev/full", "w"),
+                          stderr=subprocess.PIPE, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    lines = [x for x in proc.stderr.splitlines() if x.strip()]
+    assert proc.returncode == 1 and len(lines) == 1 and "No space left" in lines[0], proc.stderr
+    refused(["eval", "--kb", kb, "--no-dense", "--synthetic", "--no-answer", "--write", "/dev/full"],
+            "cannot write", "No space left")
+
+
+def test_an_unparsable_test_model_name_says_what_it_takes(kb, refused):
+    refused(["search", "--kb", kb, "--model", "fake:abc", "辽宁 旅游收入"], "fake:DIM")

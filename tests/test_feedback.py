@@ -202,3 +202,24 @@ def test_the_app_takes_feedback_on_loopback_and_exposed_only_with_the_token():
     assert feedback_allowed("127.0.0.1", None, None) and feedback_allowed("::1", "t0k", None)
     assert not feedback_allowed("0.0.0.0", None, None) and not feedback_allowed(None, None, "anything")
     assert not feedback_allowed("0.0.0.0", "t0k", "guess") and feedback_allowed("0.0.0.0", "t0k", "t0k")
+
+
+def test_a_feedback_table_of_the_first_form_is_brought_up_to_date(kb_dir, tmp_path):  # noqa: F811
+    """The first form kept no question column: opening adds it, filled from each example, and recall works."""
+    import sqlite3
+    from kg.kb.store import KnowledgeBase
+    from kg.qa.learn.feedback import make
+    root = tmp_path / "kb"
+    shutil.copytree(kb_dir, root)
+    fb = make("辽宁2024年旅游收入是多少？", "6325亿元", "absent", {}, [])
+    db = sqlite3.connect(root / "kb.sqlite")
+    db.executescript("DROP TABLE IF EXISTS feedback_docs; DROP INDEX IF EXISTS feedback_question; DROP TABLE feedback;"
+                     "CREATE TABLE feedback (id TEXT PRIMARY KEY, created REAL NOT NULL, data TEXT NOT NULL);")
+    db.execute("INSERT INTO feedback VALUES (?,?,?)", (fb.id, fb.created, fb.to_json()))
+    db.commit()
+    db.close()
+    with KnowledgeBase.open(root) as kb:
+        assert kb.recall("辽宁2024年旅游收入是多少？") == fb and kb.feedback() == [fb]
+        later = make("辽宁2024年旅游收入是多少？", "6325亿元", "absent", {}, [], created=fb.created + 1)
+        kb.add_feedback(later)
+        assert kb.recall("辽宁2024年旅游收入是多少？") == later

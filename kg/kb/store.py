@@ -42,7 +42,6 @@ CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, kind);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback (id TEXT PRIMARY KEY, created REAL NOT NULL, question TEXT NOT NULL,
     data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS feedback_question ON feedback(question, created);
 CREATE TABLE IF NOT EXISTS feedback_docs (
     feedback_id TEXT NOT NULL REFERENCES feedback(id) ON DELETE CASCADE, doc_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS feedback_docs_doc ON feedback_docs(doc_id);
@@ -139,6 +138,10 @@ class KnowledgeBase:
                 conn.executescript(_SCHEMA)
                 if "context" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}:
                     conn.execute("ALTER TABLE documents ADD COLUMN context TEXT")  # a knowledge base from before it
+                if "question" not in {r[1] for r in conn.execute("PRAGMA table_info(feedback)")}:
+                    conn.execute("ALTER TABLE feedback ADD COLUMN question TEXT NOT NULL DEFAULT ''")  # first form
+                    conn.execute("UPDATE feedback SET question = json_extract(data, '$.question')")
+                conn.execute("CREATE INDEX IF NOT EXISTS feedback_question ON feedback(question, created)")
             conn.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.DatabaseError as e:
             raise StoreError(damaged_db(db, e)) from None
@@ -284,7 +287,7 @@ class KnowledgeBase:
                 raise StoreError(f"{e.doc_id}[{e.start}:{e.end}] is not the text given: give the span as shown")
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.execute("INSERT OR REPLACE INTO feedback VALUES (?,?,?,?)",
+            self._db.execute("INSERT OR REPLACE INTO feedback (id, created, question, data) VALUES (?,?,?,?)",
                              (fb.id, fb.created, fb.question, fb.to_json()))
             self._db.executemany("INSERT INTO feedback_docs VALUES (?,?)", [(fb.id, d) for d in fb.doc_ids])
             self._db.execute("COMMIT")
