@@ -316,7 +316,8 @@ def ingest_upload(kb: Path, upload, settings, lang: str) -> None:
         else:
             st.error(T("doc.failed", name=upload.name, err=err))
         return
-    verb = T("doc.unchanged") if rep.unchanged else T("doc.replaced") if rep.replaced else T("doc.ingested")
+    verb = (T("doc.duplicate", twin=rep.duplicates[0][1]) if rep.duplicates else T("doc.unchanged") if rep.unchanged
+            else T("doc.replaced") if rep.replaced else T("doc.ingested"))
     st.session_state["flash"] = T("doc.flash", name=upload.name, verb=verb)
     st.rerun()
 

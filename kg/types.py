@@ -173,6 +173,7 @@ class IngestReport:
     unchanged: tuple[str, ...] = ()  # sources already ingested with the same content
     errors: tuple[tuple[str, str], ...] = field(default=())  # (path, reason)
     warnings: tuple[str, ...] = ()  # what the run could not do but that needs no action (e.g. an index left to catch up)
+    duplicates: tuple[tuple[str, str], ...] = ()  # (file, the stored report it repeats): skipped, same content
 
 
 ENTITY_TYPES = ("region", "concept", "institution", "policy", "meeting")

@@ -437,3 +437,23 @@ def test_a_full_disk_for_the_output_is_one_line_not_a_traceback(kb, refused):
 
 def test_an_unparsable_test_model_name_says_what_it_takes(kb, refused):
     refused(["search", "--kb", kb, "--model", "fake:abc", "辽宁 旅游收入"], "fake:DIM")
+
+
+def test_the_same_report_under_another_name_or_encoding_is_skipped_and_said(tmp_path):
+    """A copy (or a symlink) of a stored report and the same text in GB18030: one note line each, counted as
+    duplicates, the stored report keeps its name and the knowledge base holds it once."""
+    from kg.kb.store import KnowledgeBase
+    src = tmp_path / "liaoning.txt"
+    src.write_text(LIAONING, encoding="utf-8")
+    kb = tmp_path / "kb"
+    assert run(["ingest", "--kb", kb, "--no-dense", src])[0] == 0
+    (tmp_path / "copy.txt").write_bytes(src.read_bytes())
+    (tmp_path / "link.txt").symlink_to(src)
+    (tmp_path / "gb.txt").write_bytes(LIAONING.encode("gb18030"))
+    code, out, err = run(["ingest", "--kb", kb, "--no-dense", tmp_path / "copy.txt", tmp_path / "link.txt",
+                          tmp_path / "gb.txt"])
+    assert code == 0 and "0 new or changed" in out and "3 duplicates skipped" in out, out
+    notes = [x for x in messages(err) if x.startswith("note:")]
+    assert len(notes) == 3 and all("same report as liaoning.txt" in x for x in notes), err
+    with KnowledgeBase.open(kb) as k:
+        assert [d.source for d in k.documents()] == ["liaoning.txt"]

@@ -48,7 +48,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(f"error: {path}: {reason}", file=sys.stderr)
         for note in rep.warnings:
             print(f"note: {note}", file=sys.stderr)
-        print(f"ingested {len(rep.added)} new or changed, {len(rep.unchanged)} unchanged, "
+        for name, twin in rep.duplicates:
+            print(f"note: {name} holds the same report as {twin}, already in the knowledge base: skipped "
+                  f"(kg remove {twin} first to keep it under the new name)", file=sys.stderr)
+        dup = f"{len(rep.duplicates)} duplicates skipped, " if rep.duplicates else ""
+        print(f"ingested {len(rep.added)} new or changed, {len(rep.unchanged)} unchanged, {dup}"
               f"{len(rep.replaced)} replaced, {len(rep.errors)} failed; "
               f"{len(kb.doc_ids())} documents in {args.kb}")
     return 1 if rep.errors else 0

@@ -90,7 +90,7 @@ def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Chunk
     committed on its own, so an interruption never loses what was already ingested. A file
     whose name is taken by a document with other content is refused unless `replace`."""
     files, errors = _expand(paths)
-    added, replaced, unchanged, warnings = [], [], [], []
+    added, replaced, unchanged, warnings, duplicates = [], [], [], [], []
     rebuild = kb.manifest().get("ingest_version") not in (None, INGEST_VERSION)
     for i, path in enumerate(files):
         if progress:
@@ -104,7 +104,14 @@ def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Chunk
             if old_hash is not None and old_hash != new_hash and not replace:
                 raise InputError(str(path), f"a different document named {path.name} is already in the knowledge "
                                             "base: pass --replace to replace it, or rename the file")
+            if old_hash is None and (twin := kb.same_content(path.name, new_hash)):  # a copy, a symlink
+                duplicates.append((path.name, twin))
+                continue
             parsed = parse_file(path, settings)
+            if old_hash is None and (twin := kb.same_content(path.name, parsed.doc.sha256, parsed.doc.title,
+                                                             parsed.doc.text)):  # another encoding of one text
+                duplicates.append((path.name, twin))
+                continue
         except InputError as e:
             errors.append((e.path, e.reason))
             continue
@@ -124,7 +131,8 @@ def ingest_paths(kb: KnowledgeBase, paths: Iterable[str | Path], settings: Chunk
             r.refresh(kb, progress)
         except StoreLocked as e:  # another ingest is refreshing: it, or the next reader, brings it up to date
             warnings.append(f"{e}; it will catch up with these documents when that process ends or on next use")
-    return IngestReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(errors), tuple(warnings))
+    return IngestReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(errors), tuple(warnings),
+                        tuple(duplicates))
 
 
 def remove_document(kb: KnowledgeBase, ref: str, refreshers: Iterable[Refresher] = ()) -> Document:

@@ -315,6 +315,16 @@ class KnowledgeBase:
         return [Feedback.from_json(r[0]) for r in rows]
 
     # -- reads ----------------------------------------------------------------
+    def same_content(self, source: str, sha256: str, title: str | None = None, text: str | None = None) -> str | None:
+        """The source name of another stored report with these bytes, or (title and text given) with this text
+        (the same report in another encoding), or None."""
+        row = self._db.execute("SELECT source FROM documents WHERE sha256 = ? AND source != ?",
+                               (sha256, source)).fetchone()
+        if row is None and title is not None:
+            row = next((r for r in self._db.execute("SELECT source, text FROM documents WHERE title = ? AND "
+                                                     "source != ?", (title, source)) if r[1] == text), None)
+        return row[0] if row else None
+
     def source_hash(self, source: str) -> str | None:
         row = self._db.execute("SELECT sha256 FROM documents WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
