@@ -457,3 +457,16 @@ def test_the_same_report_under_another_name_or_encoding_is_skipped_and_said(tmp_
     assert len(notes) == 3 and all("same report as liaoning.txt" in x for x in notes), err
     with KnowledgeBase.open(kb) as k:
         assert [d.source for d in k.documents()] == ["liaoning.txt"]
+
+
+def test_a_damaged_vector_cache_is_moved_aside_and_rebuilt_not_called_a_damaged_knowledge_base(tmp_path):
+    src = tmp_path / "liaoning.txt"
+    src.write_text(LIAONING, encoding="utf-8")
+    kb = tmp_path / "kb"
+    assert run(["ingest", "--kb", kb, "--model", "fake", src])[0] == 0
+    (kb / "vectors-cache.sqlite").write_bytes(b"not a database at all " * 20)
+    code, out, err = run(["ingest", "--kb", kb, "--model", "fake", "--reindex"])
+    assert code == 0 and "damaged" not in err, err
+    assert (kb / "vectors-cache.sqlite.damaged").exists(), "kept aside for a look, never read again"
+    code, out, _ = run(["ask", "--kb", kb, "--model", "fake", "辽宁2024年旅游收入是多少？"])
+    assert code == 0 and "6325" in out

@@ -25,8 +25,23 @@ class VectorCache:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.damaged = False  # it was damaged, moved aside and started afresh (a cache: nothing is lost)
+        try:
+            self._open(path)
+        except sqlite3.DatabaseError:
+            path.replace(path.with_name(path.name + ".damaged"))
+            self.damaged = True
+            self._open(path)
+
+    def _open(self, path: Path) -> None:
         self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.execute("CREATE TABLE IF NOT EXISTS vec (model TEXT, key TEXT, v BLOB, PRIMARY KEY(model, key))")
+        try:
+            self._db.execute("CREATE TABLE IF NOT EXISTS vec (model TEXT, key TEXT, v BLOB, "
+                             "PRIMARY KEY(model, key))")
+            self._db.execute("SELECT count(*) FROM vec").fetchone()
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise
 
     def get(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         out: dict[str, np.ndarray] = {}
