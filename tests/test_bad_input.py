@@ -443,13 +443,14 @@ def test_the_same_report_under_another_name_or_encoding_is_skipped_and_said(tmp_
     """A copy (or a symlink) of a stored report and the same text in GB18030: one note line each, counted as
     duplicates, the stored report keeps its name and the knowledge base holds it once."""
     from kg.kb.store import KnowledgeBase
+    text = (ROOT / "data" / "corpus" / LIAONING).read_text(encoding="utf-8")
     src = tmp_path / "liaoning.txt"
-    src.write_text(LIAONING, encoding="utf-8")
+    src.write_text(text, encoding="utf-8")
     kb = tmp_path / "kb"
     assert run(["ingest", "--kb", kb, "--no-dense", src])[0] == 0
     (tmp_path / "copy.txt").write_bytes(src.read_bytes())
     (tmp_path / "link.txt").symlink_to(src)
-    (tmp_path / "gb.txt").write_bytes(LIAONING.encode("gb18030"))
+    (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))
     code, out, err = run(["ingest", "--kb", kb, "--no-dense", tmp_path / "copy.txt", tmp_path / "link.txt",
                           tmp_path / "gb.txt"])
     assert code == 0 and "0 new or changed" in out and "3 duplicates skipped" in out, out
@@ -461,7 +462,7 @@ def test_the_same_report_under_another_name_or_encoding_is_skipped_and_said(tmp_
 
 def test_a_damaged_vector_cache_is_moved_aside_and_rebuilt_not_called_a_damaged_knowledge_base(tmp_path):
     src = tmp_path / "liaoning.txt"
-    src.write_text(LIAONING, encoding="utf-8")
+    src.write_text((ROOT / "data" / "corpus" / LIAONING).read_text(encoding="utf-8"), encoding="utf-8")
     kb = tmp_path / "kb"
     assert run(["ingest", "--kb", kb, "--model", "fake", src])[0] == 0
     (kb / "vectors-cache.sqlite").write_bytes(b"not a database at all " * 20)
