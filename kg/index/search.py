@@ -59,6 +59,9 @@ class Filters:
         return bool(self.docs or self.region or self.year)
 
 
+QUERY_VECTORS = 64  # query vectors kept (a question's texts; 384 floats each)
+
+
 class Searcher:
     """Holds the chunks and both indexes of one knowledge base generation."""
 
@@ -73,7 +76,7 @@ class Searcher:
             self.dense.check_model(embedder)
         self.doc_meta = doc_meta or {}
         self.settings = settings
-        self._last_query: tuple[str | None, np.ndarray | None] = (None, None)
+        self._query_vectors: dict[str, np.ndarray] = {}  # query_vector's cache, oldest first
 
     def _allowed(self, f: Filters) -> Callable[[str], bool]:
         def ok(chunk_id: str) -> bool:
@@ -102,7 +105,7 @@ class Searcher:
     def dense_ranking(self, query: str, n: int, allowed: Callable[[str], bool]) -> list[str]:
         if self.dense is None:
             return []
-        q = self.embedder.embed([query], "query")[0]
+        q = self.query_vector(query)
         # a filter drops some of the nearest: take more than n so that n usually survive it
         return [cid for cid, _ in self.dense.search(q, n * 4) if allowed(cid)][:n]
 
@@ -113,10 +116,19 @@ class Searcher:
         vecs = [v for cid in chunk_ids if (v := self.dense.vector(cid)) is not None]
         if not vecs:
             return None
-        if self._last_query[0] != query:  # the proposals of one question share its vector
-            self._last_query = (query, self.embedder.embed([query], "query")[0])
-        q = self._last_query[1]
+        q = self.query_vector(query)
         return max(float(np.dot(q, v)) for v in vecs)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's vector, kept for the last QUERY_VECTORS queries: one question searches with its text, its
+        parts' and its sides' texts, with the rules' floors on and off, and scores its proposals against them."""
+        q = self._query_vectors.pop(query, None)
+        if q is None:
+            q = self.embedder.embed([query], "query")[0]
+        self._query_vectors[query] = q  # most recent last
+        while len(self._query_vectors) > QUERY_VECTORS:
+            self._query_vectors.pop(next(iter(self._query_vectors)))
+        return q
 
     def search(self, query: str, k: int = 5, filters: Filters = Filters()) -> list[Hit]:
         check_query(query)
