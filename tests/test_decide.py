@@ -224,3 +224,25 @@ def test_a_ratio_question_names_its_numerator_and_denominator_either_way_round()
         assert q.sides[0].regions == q.sides[1].regions  # the side written without the place inherits it
     for text in ("第三产业增加值占比多少", "其中税收收入占比多少", "国有企业占多少"):
         assert analyse(text, g).ratio is None, text  # one figure asked, no denominator named
+
+
+def test_a_cell_of_a_table_that_fails_its_checks_carries_the_doubt(tmp_path):
+    """A 合计 row that is not the sum of its parts: its cells say their table is in doubt and this cell is the one
+    named; cells of a sound table say nothing of the kind."""
+    from kg import service
+    from kg.config import Settings
+    from kg.kb.store import KnowledgeBase
+    from kg.qa.context import QASettings
+    src = tmp_path / "budget.txt"
+    src.write_text("某市2024年预算执行报告\n\n一、收入\n\n表1 2024年一般公共预算收入（单位：亿元）\n\n"
+                   "项目\t2023年\t2024年\n税收收入\t90\t100\n非税收入\t45\t50\n合计\t135\t200\n\n"
+                   "表2 2024年一般公共预算支出（单位：亿元）\n\n项目\t2023年\t2024年\n教育支出\t30\t32\n"
+                   "科技支出\t10\t12\n合计\t40\t44\n", encoding="utf-8")
+    with KnowledgeBase.open(tmp_path / "kb", create=True) as kb:
+        assert not service.ingest(kb, [src], Settings(kb=tmp_path / "kb", dense=False)).errors
+        ctx = service.open_qa(kb, Settings(kb=tmp_path / "kb", dense=False), QASettings())
+        rows = {p.draft.answer.text: p.row for p in proposals("2024年一般公共预算收入合计多少亿元", ctx)[1]}
+        doubted = rows.get("200亿元") or rows.get("200")
+        assert doubted is not None and doubted["table_doubt"] >= 1 and doubted["cell_doubt"] == 1.0, rows
+        sound = next(p.row for p in proposals("2024年教育支出多少亿元", ctx)[1] if p.draft.answer.text.startswith("32"))
+        assert sound["table_doubt"] == 0.0 and sound["cell_doubt"] == 0.0 and sound["label_number"] == 0.0

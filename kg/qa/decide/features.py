@@ -24,7 +24,7 @@ FEATURES = (
     "dense_sim", "has_dense", "answer_numbers", "asks_short", "q_target", "q_per_item",
     "q_parts", "parts_short", "min_part_cover", "q_each", "number_without_digits", "answer_novelty",
     "value_rank", "agree", "proposals", "local_bigrams", "clause_bigrams", "clause_numbers", "q_len",
-    "q_split", "split_short", "q_ratio",
+    "q_split", "split_short", "q_ratio", "table_doubt", "cell_doubt", "label_number",
 )
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -126,7 +126,24 @@ def _value(draft, ctx, top) -> dict[str, float]:
         f[f"f_{n}"] = math.log(min(max(fs.get(n, 1.0), 1e-3), 2.0))
     others = [s.score for s in draft.ranked if s is not top and s.score > 0]
     f["margin"] = min(max(math.log(top.score / others[0]), 0.0), 3.0) if others and top.score > 0 else 3.0
+    if c.source == "cell" and c.table_id:
+        f.update(_doubt(ctx, c))
     return f
+
+
+def _doubt(ctx, c) -> dict[str, float]:
+    """How far a cell's table can be trusted: its self-checks' findings (ingest.table_checks: glued numbers,
+    totals that are not the sum of their parts, growth columns at odds with the years, two units in a column),
+    whether this cell is one they name, and whether its row label holds a number (a value shifted into it)."""
+    from ingest.table_checks import check_table
+    checks = ctx.cache.setdefault("table_checks", {})
+    if c.table_id not in checks:
+        table = next((t for t in ctx.tables if t.id == c.table_id), None)
+        found = check_table(table) if table is not None else ()
+        checks[c.table_id] = (len(found), {(x.start, x.end) for f in found for x in f.cells})
+    n, spans = checks[c.table_id]
+    return {"table_doubt": float(min(n, 3)), "cell_doubt": float(tuple(c.value_span) in spans),
+            "label_number": float(any(_NUMBER.fullmatch(h.strip().rstrip("%")) for h in c.headers[0]))}
 
 
 def _coverage(draft, cited: str, numbers: int) -> dict[str, float]:
