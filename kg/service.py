@@ -203,6 +203,7 @@ def feedback(kb: KnowledgeBase, ctx, question: str, verdict: str, answer: str = 
         if not (0 <= start < end <= len(doc.text)) or end - start > 2000:
             raise UsageError(f"span {start}-{end} is not within {doc.source} ({len(doc.text)} characters) or "
                              "longer than 2,000: point at the passage or cell itself")
+        start, end = _narrowed(doc.text, start, end, answer)
         spans.append(Evidence(doc.id, start, end, doc.text[start:end]))
     if verdict == "right" and not spans:
         if shown.abstained:
@@ -217,6 +218,25 @@ def feedback(kb: KnowledgeBase, ctx, question: str, verdict: str, answer: str = 
         raise UsageError(str(e)) from None
     kb.add_feedback(fb)
     return fb
+
+
+def _narrowed(text: str, start: int, end: int, answer: str) -> tuple[int, int]:
+    """A passage pointed at, narrowed to the clause (between 。；\n) that states the analyst's value when it states
+    it exactly once; else the passage as given."""
+    import re
+    from kg.qa.decide.features import numbers_in
+    nums = numbers_in(answer)
+    if not nums:
+        return start, end
+    part = text[start:end]
+    hits = [m.start() for n in nums for m in re.finditer(rf"(?<![\d.]){re.escape(n)}(?![\d])", part)]
+    if len(hits) != 1:
+        return start, end
+    at = hits[0]
+    lo = max((part.rfind(ch, 0, at) for ch in "。；;\n"), default=-1) + 1
+    his = [i for i in (part.find(ch, at) for ch in "。；;\n") if i >= 0]
+    hi = min(his) + 1 if his else len(part)
+    return start + lo, start + hi
 
 
 def _jsonable(x):

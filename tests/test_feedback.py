@@ -223,3 +223,14 @@ def test_a_feedback_table_of_the_first_form_is_brought_up_to_date(kb_dir, tmp_pa
         later = make("辽宁2024年旅游收入是多少？", "6325亿元", "absent", {}, [], created=fb.created + 1)
         kb.add_feedback(later)
         assert kb.recall("辽宁2024年旅游收入是多少？") == later
+
+
+def test_a_picked_passage_is_narrowed_to_the_clause_that_states_the_value(kb_ctx):
+    from kg.service import feedback
+    kb, ctx = kb_ctx
+    passage = "2024年，辽宁省接待游客 6.5 亿人次；旅游收入 6325 亿元，同比增长 25.9%。"
+    doc_id, start, end = _span(kb, passage)
+    fb = feedback(kb, ctx, "辽宁2024年接待游客多少亿人次", "wrong", answer="6.5亿人次", evidence=[(doc_id, start, end)])
+    assert fb.evidence[0].text == "2024年，辽宁省接待游客 6.5 亿人次；"  # the clause, an exact slice
+    fb = feedback(kb, ctx, "辽宁2024年旅游数据", "wrong", answer="见原文", evidence=[(doc_id, start, end)])
+    assert fb.evidence[0].text == passage  # no value to find: the passage as picked
