@@ -242,6 +242,7 @@ def entities_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
                 f = view.figures[r]
                 cite = citation_for(store, f.doc_id, f.chunk_id, f.start, f.end)
                 show_card(pv.figure_card(cite, f, pv.figure_unit(f, units), lang), True)
+                answer_with_figure(kb, gen, f, cite, pv.figure_unit(f, units), lang)
     with chart:
         series = ev.series(view.figures, {d: x.text for d, x in docs.items()}, units=units)
         if not series:
@@ -259,6 +260,21 @@ def entities_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
     with passages:
         for card in cards:  # collapsed: each heading quotes its passage where it names the entity
             show_card(card)
+
+
+def answer_with_figure(kb: Path, gen: int, f, cite, unit: str, lang: str) -> None:
+    """The figure picked in the entity browser as the right answer to the chat's last question (不对 there):
+    kept as feedback pointing at this very value."""
+    T = translator(lang)
+    history = st.session_state.get("chat") or []
+    if not history or not feedback_allowed():
+        return
+    last = history[-1]
+    if st.button(T("fb.this_figure", q=last.question[:40]), key=f"fb-figure-{f.id}"):
+        ctx = qa_context(kb, gen, lang)
+        fid = actions.give_feedback(kb, ctx, last.question, "wrong", f"{f.text}{unit}", cite)
+        st.session_state.setdefault("judged", {})[len(history) - 1] = fid
+        st.success(T("fb.thanks", id=fid))
 
 
 def neighbourhood(view, lang: str) -> None:

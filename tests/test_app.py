@@ -210,6 +210,25 @@ def test_right_and_wrong_under_an_answer_are_kept_as_feedback(own_kb, monkeypatc
     assert all(f.proposals for f in kept), "each with the proposals' features at the time"
 
 
+def test_a_figure_in_the_entity_browser_can_be_the_right_answer_to_the_last_question(own_kb, monkeypatch):
+    from kg.kb.store import KnowledgeBase
+    at = app(own_kb, monkeypatch)
+    at.chat_input[0].set_value("辽宁文旅这块2024年挣了多少钱").run()
+    at.radio(key="page").set_value("entities").run()
+    at.text_input(key="entity_name").set_value("辽宁").run()
+    figures = at.dataframe[0].value
+    row = int(figures.index[(figures["指标"] == "旅游收入") & (figures["单位"] == "亿元")][0])
+    at.session_state["figures-region-210000"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    next(b for b in at.button if b.label.startswith("设为上一个问题")).click().run()
+    no_trouble(at)
+    with KnowledgeBase.open(own_kb) as kb:
+        kept = kb.feedback()
+    assert len(kept) == 1 and kept[0].question == "辽宁文旅这块2024年挣了多少钱" and kept[0].verdict == "wrong"
+    assert kept[0].answer == "6325亿元" and len(kept[0].evidence) == 1
+    assert "6325" in kept[0].evidence[0].text and len(kept[0].evidence[0].text) < 40, "the figure's own clause"
+
+
 def test_the_analyst_corrects_an_answer_the_engine_refits_and_the_question_is_then_right(own_kb, monkeypatch,
                                                                                         tmp_path):
     """Generated questions as the source of one the engine abstains on; 不对 with the right passage and value;
