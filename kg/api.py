@@ -174,7 +174,7 @@ def create_app(kb: str | Path, settings: Settings | None = None, limits: Limits 
             return JSONResponse({"error": f"feedback needs the {TOKEN_HEADER} header set to {TOKEN_VAR}"},
                                 status_code=403)
         service.check_question(body.question)  # bounded before the lock is taken
-        with session.lock:
+        with session.answering, session.lock:  # a write: both (feedback is rare and answers twice)
             fb = service.feedback(session.kb, session.qa(), body.question, body.verdict, body.answer or "",
                                   [(e.doc, e.start, e.end) for e in body.evidence], body.previous, body.answer_id)
             kept = len(session.kb.feedback())

@@ -117,15 +117,18 @@ def language_hint(question: str) -> str | None:
 
 
 class Session:
-    """A knowledge base held open by a long-running front end (the HTTP API): one lock around the
-    SQLite connection, and the QA context rebuilt when another process changes the knowledge base."""
+    """A knowledge base held open by a long-running front end (the HTTP API): one lock around the SQLite
+    connection (held only for reads and writes of it: short), another around answering and searching (the QA
+    context's caches and query engine are one at a time), so a slow question never keeps /documents, /entities or
+    /figures waiting; the QA context is rebuilt when another process changes the knowledge base."""
 
     def __init__(self, root: str | Path, settings: Settings, qa=None) -> None:
         import threading
         self.kb = KnowledgeBase.open(root)
         self.settings = settings
         self._qa_settings = qa
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # the SQLite connection
+        self.answering = threading.Lock()  # the QA context's use
         self._ctx = None
         self._generation = -1
 
@@ -140,9 +143,11 @@ class Session:
         return self._ctx
 
     def ask(self, question: str, previous: str | None = None) -> Reply:
-        check_question(question)  # bounded before the lock is taken
-        with self.lock:
-            return ask(self.qa(), question, previous, self.kb)
+        check_question(question)  # bounded before any lock is taken
+        with self.answering:
+            with self.lock:
+                ctx = self.qa()
+            return ask(ctx, question, previous, _Locked(self.kb, self.lock))
 
     def search(self, query: str, k: int = 5, doc: str | None = None, region: str | None = None,
                year: int | None = None) -> list[Hit]:
@@ -151,9 +156,11 @@ class Session:
             raise UsageError("empty query: give the words to search for")
         if k < 1:
             raise UsageError(f"k must be at least 1, got {k}")
-        with self.lock:
-            searcher = self.qa().searcher
-            return search(searcher, query, k, self.kb.resolve(doc) if doc else None, region, year)
+        with self.answering:
+            with self.lock:
+                searcher = self.qa().searcher
+                doc_id = self.kb.resolve(doc) if doc else None
+            return search(searcher, query, k, doc_id, region, year)
 
     def graph_dir(self) -> Path:
         """The graph store directory, brought up to date when no writer holds it."""
@@ -169,6 +176,17 @@ class Session:
         self.graph_dir()
         with self.lock:
             return location(self.kb)
+
+
+class _Locked:
+    """The knowledge base's recall (a question an analyst corrected) under the Session's SQLite lock."""
+
+    def __init__(self, kb: KnowledgeBase, lock) -> None:
+        self._kb, self._lock = kb, lock
+
+    def recall(self, question: str):
+        with self._lock:
+            return self._kb.recall(question)
 
 
 def answer_id(question: str, text: str) -> str:

@@ -279,3 +279,33 @@ def test_feedback_on_an_answer_is_kept_on_loopback_and_needs_the_token_when_expo
         r = local.post("/feedback", json={"question": "辽宁2024年旅游收入是多少？", "verdict": "absent"})
         assert r.status_code == 200 and r.json()["examples"] == 2
     app.state.session.close()
+
+
+def test_a_slow_question_does_not_keep_the_documents_waiting(kb, monkeypatch):
+    """/documents answers while a question is still being answered (the question waits for it to return): with one
+    lock around both, it would wait until the question gave up."""
+    import threading
+    import kg.qa
+    from fastapi.testclient import TestClient
+    from kg.api import create_app
+    app = create_app(kb)
+    real = kg.qa.answer
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def slow(question, ctx):
+        started.set()
+        release.wait(20)  # held until /documents has answered, or 20 s
+        finished.set()
+        return real(question, ctx)
+    monkeypatch.setattr(kg.qa, "answer", slow)
+    with TestClient(app) as c:
+        asking = threading.Thread(target=lambda: c.post("/ask", json={"question": "山西2024年存款余额是多少？"}))
+        asking.start()
+        assert started.wait(30)
+        r = c.get("/documents")
+        answered_meanwhile = not finished.is_set()
+        release.set()
+        asking.join()
+    app.state.session.close()
+    assert r.status_code == 200 and len(r.json()) == 2
+    assert answered_meanwhile, "/documents waited for the question to finish"
