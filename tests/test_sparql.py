@@ -150,3 +150,23 @@ def test_content_negotiation_picks_the_best_offered_type():
     assert pick_format("describe", "text/csv", "nt") == "application/n-triples"
     assert pick_format("construct", None, "xml") == "application/rdf+xml", "SPARQLWrapper's default format=xml"
     assert pick_format("select", "text/csv", "json-ld") == "text/csv", "an unusable format parameter defers to Accept"
+
+
+def test_endpoint_queries_run_at_most_two_at_once_and_the_third_is_told_to_wait(tmp_path, monkeypatch):
+    """Each endpoint query runs in its own process with up to Limits.max_memory: with MAX_QUERIES busy, the
+    next one gets 503 once its timeout passes instead of a third process; freed, it runs."""
+    from kg.graph import endpoint
+    gs, _ = build_store(tmp_path / "graph")
+    gs.close()  # the query processes open it themselves
+    graph_dir = tmp_path / "graph"
+    slots = endpoint._RUNNING
+    for _ in range(endpoint.MAX_QUERIES):
+        assert slots.acquire(timeout=1)
+    try:
+        r = endpoint.answer(graph_dir, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", limits=endpoint.Limits(timeout=0.3))
+        assert r.status == 503 and b"queries are running" in r.body
+    finally:
+        for _ in range(endpoint.MAX_QUERIES):
+            slots.release()
+    r = endpoint.answer(graph_dir, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", limits=endpoint.Limits(timeout=20))
+    assert r.status == 200

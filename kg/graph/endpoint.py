@@ -9,6 +9,7 @@ stopped. The HTTP side (routes, bodies, CORS) is kg/api.py.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +104,24 @@ def _where(graph_dir):
     return str(graph_dir) if isinstance(graph_dir, (str, Path)) else graph_dir
 
 
+# Query processes running at once, each allowed Limits.max_memory: two (a 2-core machine) keep the endpoint's
+# worst case at 8 GB however many requests arrive; a request that finds both busy waits up to its timeout.
+MAX_QUERIES = 2
+_RUNNING = threading.BoundedSemaphore(MAX_QUERIES)
+
+
 def run_limited(graph_dir, text: str, form: str, media_type: str, limits: Limits = Limits()) -> Reply:
-    """Run a checked query in a child process; 503 when it runs out of time, 413 out of room."""
+    """Run a checked query in a child process, at most MAX_QUERIES at once; 503 when it runs out of time (or
+    finds no free slot within it), 413 out of room."""
+    if not _RUNNING.acquire(timeout=limits.timeout):
+        return _text(503, f"{MAX_QUERIES} queries are running: try again in a moment")
+    try:
+        return _run(graph_dir, text, form, media_type, limits)
+    finally:
+        _RUNNING.release()
+
+
+def _run(graph_dir, text: str, form: str, media_type: str, limits: Limits) -> Reply:
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     p = ctx.Process(target=_child, args=(child, _where(graph_dir), text, form, media_type, limits), daemon=True)
