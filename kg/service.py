@@ -211,7 +211,8 @@ def feedback(kb: KnowledgeBase, ctx, question: str, verdict: str, answer: str = 
         raise UsageError(f"verdict must be one of {', '.join(VERDICTS)}, got {verdict!r}")
     typed = check_question(question)
     full = resolve_followup(previous, typed, ctx.gazetteer) if previous else typed
-    shown = decide(full, ctx)
+    strict, props = proposals(full, ctx)  # once: what was shown is decided from the proposals kept
+    shown = decide(full, ctx, proposed=(strict, props))
     if shown_id is not None and shown_id != answer_id(full, shown.text):
         raise UsageError("the knowledge base now gives another answer to this question than the one judged: "
                          "ask again and judge that answer")
@@ -227,7 +228,6 @@ def feedback(kb: KnowledgeBase, ctx, question: str, verdict: str, answer: str = 
         if shown.abstained:
             raise UsageError("the answer shown was 'not found': say wrong (with the right passage or text) or absent")
         spans = [Evidence(c.doc_id, c.start, c.end, c.text) for c in shown.citations[:MAX_EVIDENCE]]
-    strict, props = proposals(full, ctx)
     lean = {k: v for k, v in asdict(strict.question).items() if v not in ((), [], "", None, False, {})}
     try:
         fb = make(full, shown.text, verdict, _jsonable(lean), [(p.row, p.draft.answer.text) for p in props],

@@ -152,15 +152,16 @@ def model_for(ctx) -> DecisionModel | None:
     return load_model(ctx.settings.model_file) if ctx.settings.model_file else load_model()
 
 
-def decide(question: str, ctx, model: DecisionModel | None = None):
+def decide(question: str, ctx, model: DecisionModel | None = None, proposed=None):
     """The answer with its P(right) as score, or the rules' abstention (closest shown) when no proposal is likely
-    enough. Without an installed model, or with QASettings.decide off, the rules' own answer stands."""
+    enough. Without an installed model, or with QASettings.decide off, the rules' own answer stands. proposed:
+    what proposals(question, ctx) gave, when the caller has it already (feedback keeps the proposals too)."""
     from kg.qa.shape.cite import unique
     model = model or model_for(ctx)
     if model is None or not ctx.settings.decide:
         from kg.qa.answer import draft
         return draft(question, ctx).answer
-    strict, props = proposals(question, ctx)
+    strict, props = proposed or proposals(question, ctx)
     # the dense similarity is read only from the vectors the model was fitted with
     p_right = model.p_right if same_embedder(model, ctx) else (lambda row: model.p_right(without_vectors(row)))
     scored = sorted(((p_right(p.row), i, p) for i, p in enumerate(props)), key=lambda x: (-x[0], x[1]))
