@@ -19,10 +19,6 @@ def _one_value(answer: Answer) -> Quantity | None:
     return qs[0] if len(qs) == 1 else None
 
 
-def _decimals(*values: Quantity) -> int:
-    return max((len(v.text.split(".")[1]) if "." in v.text else 0) for v in values)
-
-
 def _amount(v: Quantity) -> float:
     return v.value * v.multiplier
 
@@ -40,14 +36,10 @@ def _share(a: Quantity, b: Quantity, multiple: bool) -> str | None:
 
 def _difference(q, a: Quantity, b: Quantity, gazetteer) -> str | None:
     """A − B in the words the question uses (高/低, 多/少…): percentage points between two rates, else A's unit."""
-    from kg.qa.shape.compare import _side_labels, _words
-    if (a.kind == "percent") != (b.kind == "percent") or a.kind != b.kind:
+    from kg.qa.shape.compare import _side_labels, _words, delta
+    if a.kind != b.kind:
         return None
-    if a.kind == "percent":
-        d, unit = a.value - b.value, "个百分点"
-    else:
-        d, unit = (_amount(a) - _amount(b)) / (a.multiplier or 1.0), a.unit
-    d = round(d, _decimals(a, b))
+    d, unit = delta(a.value, a.multiplier, a.text, b.value, b.multiplier, b.text, a.kind == "percent", a.unit)
     more, less = _words(q.text)
     la, lb = _side_labels(q.sides[0], q.sides[1], gazetteer)
     return f"{less if d < 0 else more}{abs(d):g}{unit}（{lb}{b.text}{b.unit}，{la}{a.text}{a.unit}）"

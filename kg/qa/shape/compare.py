@@ -111,11 +111,16 @@ def _margin(a: Candidate, b: Candidate) -> str:
 
 def _delta(a: Candidate, b: Candidate) -> tuple[float, str]:
     """a - b, rounded to the decimals written: percentage points between two rates, else in a's unit."""
-    if a.unit in _PERCENTISH and b.unit in _PERCENTISH:
-        d, unit = a.number - b.number, "个百分点"
-    else:
-        d, unit = (_quantity(a) - _quantity(b)) / (a.multiplier or 1.0), a.unit
-    return round(d, _decimals(a.value, b.value)), unit
+    rates = a.unit in _PERCENTISH and b.unit in _PERCENTISH
+    return delta(a.number, a.multiplier, a.value, b.number, b.multiplier, b.value, rates, a.unit)
+
+
+def delta(a: float, a_mult: float, a_text: str, b: float, b_mult: float, b_text: str, rates: bool,
+          unit: str) -> tuple[float, str]:
+    """a - b as written (values before their multipliers), rounded to the decimals written: percentage points
+    between two rates, else in a's unit (1.4万亿 - 13886亿 in 万亿)."""
+    d, unit = (a - b, "个百分点") if rates else ((a * a_mult - b * b_mult) / (a_mult or 1.0), unit)
+    return round(d, _decimals(a_text, b_text)), unit
 
 
 _ITEM_NOUN = re.compile(r"哪(?:一|几)?([类项种])")
