@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.qa.decide.fit import Labelled, load_labels, save_labels  # noqa: E402
+from kg.qa.decide.fit import Labelled, load_labels, outcome_at, save_labels, threshold_for  # noqa: E402
 
 
 def _meta() -> dict[str, dict]:
@@ -37,59 +37,24 @@ def _bank_ids() -> set[str]:
             for x in (ROOT / f"bench/questions/bank/{f}.jsonl").read_text(encoding="utf-8").splitlines()}
 
 
-def _best(model_rows, questions: list[Labelled]):
-    """(P, right) of each question's likeliest proposal under a fitted scikit-learn model, None without one."""
-    import numpy as np
-    from kg.qa.decide.features import FEATURES
-    out = []
-    for q in questions:
-        if not q.rows:
-            out.append(None)
-            continue
-        p = model_rows.predict_proba(np.array([[r.get(n, np.nan) for n in FEATURES] for r, _ in q.rows], float))[:, 1]
-        j = int(np.argmax(p))
-        out.append((float(p[j]), q.rows[j][1]))
-    return out
-
-
-def _fit(train: list[Labelled], weights: dict[str, float]):
-    import numpy as np
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from kg.qa.decide.fit import _matrix
-    x, y, w = _matrix(train, weights)
-    x[:, np.isnan(x).all(axis=0)] = 0.0
-    return HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, max_leaf_nodes=8, min_samples_leaf=20,
-                                          l2_regularization=1.0, early_stopping=False, random_state=0).fit(x, y,
-                                                                                                          sample_weight=w)
-
-
-def _tally(questions, best, t: float) -> tuple[int, int]:
-    right = sum(1 for q, b in zip(questions, best) if (b and b[0] >= t and b[1]) or (q.unanswerable and not (b and b[0] >= t)))
-    wrong = sum(1 for b in best if b and b[0] >= t and not b[1])
-    return right, wrong
-
-
-def _at_cap(questions, best, cap: float) -> tuple[int, int, float]:
-    top = (-1, 0, 1.0)
-    for k in range(5, 100):
-        t = k / 100
-        r, w = _tally(questions, best, t)
-        if w <= cap * len(questions) and r > top[0]:
-            top = (r, w, t)
-    return top
+def held_out(questions: list[Labelled], fold_of, fitted_on: list[Labelled], weights=None):
+    """Each question's likeliest proposal (P, right) under the shipped learner (kg fit's fit_trees) fitted on the
+    other folds' questions plus fitted_on."""
+    from kg.qa.decide.fit import fit_trees, likeliest
+    best = [None] * len(questions)
+    for k in sorted({fold_of(q) for q in questions}):
+        model = fit_trees([q for q in questions if fold_of(q) != k] + fitted_on, weights=weights or {})
+        held = [i for i, q in enumerate(questions) if fold_of(q) == k]
+        for i, b in zip(held, likeliest(model, [questions[i] for i in held])):
+            best[i] = b
+    return best
 
 
 def grouped(real, others, group, weights=None, folds: int = 5):
     groups = sorted({group(q) for q in real})
     random.Random(0).shuffle(groups)
     fold = {g: i % folds for i, g in enumerate(groups)}
-    best = [None] * len(real)
-    for k in range(folds):
-        model = _fit([q for q in real if fold[group(q)] != k] + others, weights or {})
-        held = [i for i, q in enumerate(real) if fold[group(q)] == k]
-        for i, b in zip(held, _best(model, [real[i] for i in held])):
-            best[i] = b
-    return best
+    return held_out(real, lambda q: fold[group(q)], others, weights)
 
 
 def main() -> int:
@@ -122,22 +87,20 @@ def main() -> int:
     print(f"{len(real)} real questions, {len(older)} of the older sets always fitted on; "
           f"grouped 5-fold by report section")
     for name, best in rows:
-        (r3, w3, t3), (r5, w5, t5) = _at_cap(real, best, 0.03), _at_cap(real, best, 0.05)
-        print(f"  {name:32s} at most 3% wrong: right {r3} ({r3 / len(real):.3f}), wrong {w3}, t={t3:.2f};"
-              f"  at most 5%: right {r5} ({r5 / len(real):.3f}), wrong {w5}, t={t5:.2f}")
+        line = []
+        for cap in (0.03, 0.05):
+            t = threshold_for(real, best, cap)
+            o = outcome_at(real, best, t)
+            line.append(f"at most {cap:.0%} wrong: right {o.right} ({o.right / o.n:.3f}), wrong {o.wrong}, t={t:.2f}")
+        print(f"  {name:32s} " + ";  ".join(line))
     if args.by_report:
         allq = real + older
-        doc = lambda q: meta[q.id]["doc"][0]  # noqa: E731
-        best = [None] * len(allq)
-        for d in sorted({doc(q) for q in allq}):
-            model = _fit([q for q in allq if doc(q) != d], {})
-            held = [i for i, q in enumerate(allq) if doc(q) == d]
-            for i, b in zip(held, _best(model, [allq[i] for i in held])):
-                best[i] = b
+        best = held_out(allq, lambda q: meta[q.id]["doc"][0], [])
         print(f"leave-one-report-out over {len(allq)} questions:")
         for t in (0.65, 0.70, 0.72, 0.75, 0.80, 0.85):
-            r, w = _tally(allq, best, t)
-            print(f"  t={t:.2f}: right {r} ({r / len(allq):.3f}), answered wrong {w} ({w / len(allq):.1%})")
+            o = outcome_at(allq, best, t)
+            print(f"  t={t:.2f}: right {o.right} ({o.right / o.n:.3f}), answered wrong {o.wrong} "
+                  f"({o.wrong / o.n:.1%})")
     return 0
 
 

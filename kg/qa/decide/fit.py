@@ -147,7 +147,7 @@ class Outcome:
                 f"({self.wrong / n:.1%}), wrongly not found {self.not_found}")
 
 
-def _likeliest(model: DecisionModel, questions: Sequence[Labelled]) -> list[tuple[float, bool] | None]:
+def likeliest(model: DecisionModel, questions: Sequence[Labelled]) -> list[tuple[float, bool] | None]:
     """Per question, the P(right) of its likeliest proposal and whether that proposal is right (None: none)."""
     out = []
     for q in questions:
@@ -175,17 +175,27 @@ def outcome(model: DecisionModel | None, questions: Sequence[Labelled], threshol
     if model is None:
         return _tally(questions, [next((y for r, y in q.rows if r["origin_rules"]), None) for q in questions])
     t = model.threshold if threshold is None else threshold
-    return _tally(questions, [b[1] if b is not None and b[0] >= t else None for b in _likeliest(model, questions)])
+    return outcome_at(questions, likeliest(model, questions), t)
+
+
+def outcome_at(questions: Sequence[Labelled], best, threshold: float) -> Outcome:
+    """What answering gives when each question's likeliest proposal (best: likeliest()'s list, from one model or
+    several) is answered if it clears the threshold."""
+    return _tally(questions, [b[1] if b is not None and b[0] >= threshold else None for b in best])
 
 
 def choose_threshold(model: DecisionModel, dev: Sequence[Labelled], max_wrong: float = 0.03) -> float:
     """The threshold that answers most right on dev with at most max_wrong of its questions answered wrong
     (ties: the lower threshold, which answers more)."""
+    return threshold_for(dev, likeliest(model, dev), max_wrong)
+
+
+def threshold_for(questions: Sequence[Labelled], best, max_wrong: float) -> float:
+    """choose_threshold over likeliest()'s list: P(right) computed once per question, then every threshold."""
     import numpy as np
-    best = _likeliest(model, dev)  # P(right) once per question, then every threshold over it
     best_t, best_right = 1.0, -1
     for t in np.round(np.arange(0.05, 1.0, 0.01), 2):
-        o = _tally(dev, [b[1] if b is not None and b[0] >= t else None for b in best])
+        o = outcome_at(questions, best, float(t))
         if o.wrong <= max_wrong * o.n and o.right > best_right:
             best_t, best_right = float(t), o.right
     return best_t
@@ -195,7 +205,7 @@ def calibration(model: DecisionModel, questions: Sequence[Labelled],
                 bins: int = 10) -> list[tuple[str, int, float, float]]:
     """Predicted against observed, by P(right) decile of each question's likeliest proposal: (range, n, mean
     predicted, share right). An unanswerable question's proposal is never right."""
-    pairs = [b for b in _likeliest(model, questions) if b is not None]
+    pairs = [b for b in likeliest(model, questions) if b is not None]
     out = []
     for b in range(bins):
         lo, hi = b / bins, (b + 1) / bins
