@@ -229,30 +229,38 @@ def test_a_figure_in_the_entity_browser_can_be_the_right_answer_to_the_last_ques
     assert "6325" in kept[0].evidence[0].text and len(kept[0].evidence[0].text) < 40, "the figure's own clause"
 
 
-def test_the_analyst_corrects_an_answer_the_engine_refits_and_the_question_is_then_right(own_kb, monkeypatch,
-                                                                                        tmp_path):
-    """Generated questions as the source of one the engine abstains on; 不对 with the right passage and value;
-    kg fit --feedback; asked again, the right value with that passage as its citation."""
+def a_question_the_engine_misses(kb: Path, work: Path) -> tuple[list[dict], dict, int, str]:
+    """Questions generated from the knowledge base (kg eval --synthetic), the first it abstains on while the
+    passage holding the answer is among those it shows, that passage's place in the list, and the value; the
+    generated questions' fit and holdout splits are written to work/train.jsonl and work/dev.jsonl for kg fit."""
     import json
     from kg.cli.main import main
     from kg.config import Settings
     from kg.kb.store import KnowledgeBase
     from kg.service import ask, open_qa
-    syn = tmp_path / "syn.jsonl"
-    assert main(["eval", "--kb", str(own_kb), "--synthetic", "--no-answer", "--write", str(syn), "--limit", "30"]) == 0
+    syn = work / "syn.jsonl"
+    assert main(["eval", "--kb", str(kb), "--synthetic", "--no-answer", "--write", str(syn), "--limit", "30"]) == 0
     rows = [json.loads(x) for x in syn.read_text(encoding="utf-8").splitlines()]
-    with KnowledgeBase.open(own_kb) as kb:
-        ctx = open_qa(kb, Settings(kb=own_kb))
-        missed = []
+    for split, name in (("fit", "train"), ("holdout", "dev")):
+        (work / f"{name}.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows
+                                                    if x["split"] == split), encoding="utf-8")
+    with KnowledgeBase.open(kb) as store:
+        ctx = open_qa(store, Settings(kb=kb))
         for r in rows:
-            a = ask(ctx, r["question"]).answer
-            shown = [*a.citations, *a.related]
-            at_hand = [i for i, c in enumerate(shown) if any(e in c.text for e in r["evidence"])]
+            a = ask(ctx, r["question"], kb=store).answer
+            at_hand = [i for i, c in enumerate([*a.citations, *a.related]) if any(e in c.text for e in r["evidence"])]
             if a.abstained and at_hand:
-                missed.append((r, at_hand[0]))
-    assert missed, "the generated questions hold one the engine abstains on, its passage among those shown"
-    r, pick = missed[0]
-    value = r["accept"][0] if isinstance(r["accept"][0], str) else r["accept"][0][0]
+                value = r["accept"][0] if isinstance(r["accept"][0], str) else r["accept"][0][0]
+                return rows, r, at_hand[0], value
+    raise AssertionError("the generated questions hold one the engine abstains on, its passage among those shown")
+
+
+def test_the_analyst_corrects_an_answer_the_engine_refits_and_the_question_is_then_right(own_kb, monkeypatch,
+                                                                                        tmp_path):
+    """Generated questions as the source of one the engine abstains on; 不对 with the right passage and value;
+    kg fit --feedback; asked again, the right value with that passage as its citation."""
+    from kg.cli.main import main
+    _, r, pick, value = a_question_the_engine_misses(own_kb, tmp_path)
     at = app(own_kb, monkeypatch)
     at.chat_input[0].set_value(r["question"]).run()
     next(b for b in at.button if b.label == "不对").click().run()
@@ -260,9 +268,6 @@ def test_the_analyst_corrects_an_answer_the_engine_refits_and_the_question_is_th
     at.text_input(key="fb-text-0").set_value(value)
     next(b for b in at.button if b.label == "提交").click().run()
     no_trouble(at)
-    for split, name in (("fit", "train"), ("holdout", "dev")):
-        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows
-                                                        if x["split"] == split), encoding="utf-8")
     assert main(["fit", "--kb", str(own_kb), str(tmp_path / "train.jsonl"), "--dev", str(tmp_path / "dev.jsonl"),
                  "--feedback"]) in (0, 1)  # installed, or refused as worse on dev: the correction is kept either way
     again = app(own_kb, monkeypatch)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from test_app import ROOT, TWO_REPORTS, build_kb
+from test_app import ROOT, TWO_REPORTS, a_question_the_engine_misses, build_kb
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -242,28 +242,11 @@ def test_every_page_fits_the_screen(browser, size):
 def test_an_analyst_corrects_an_answer_refits_and_asks_again(server, browser, tmp_path):
     """A generated question the engine abstains on; 不对, the passage that holds the answer and its value, 提交;
     kg fit --feedback; asked again in a new session: the value, cited to that passage, marked as the correction."""
-    import json
     from kg.cli.main import main
-    from kg.config import Settings
-    from kg.kb.store import KnowledgeBase
-    from kg.service import ask as engine_ask, open_qa
     if os.environ.get("POLICYKG_BROWSER_KB"):
         pytest.skip("changes the knowledge base: runs on the test's own one only")
     kb = SERVED["kb"]
-    syn = tmp_path / "syn.jsonl"
-    assert main(["eval", "--kb", str(kb), "--synthetic", "--no-answer", "--write", str(syn), "--limit", "30"]) == 0
-    rows = [json.loads(x) for x in syn.read_text(encoding="utf-8").splitlines()]
-    with KnowledgeBase.open(kb) as store:
-        ctx = open_qa(store, Settings(kb=kb))
-        missed = []
-        for r in rows:
-            a = engine_ask(ctx, r["question"], kb=store).answer
-            at_hand = [i for i, c in enumerate([*a.citations, *a.related]) if any(e in c.text for e in r["evidence"])]
-            if a.abstained and at_hand:
-                missed.append((r, at_hand[0]))
-    assert missed, "the generated questions hold one the engine abstains on, its passage among those shown"
-    r, pick = missed[0]
-    value = r["accept"][0] if isinstance(r["accept"][0], str) else r["accept"][0][0]
+    _, r, pick, value = a_question_the_engine_misses(kb, tmp_path)
     page, outside = new_page(browser, "desktop")
     page.goto(server[0])
     ask(page, r["question"], "报告中未找到答案")
@@ -273,9 +256,6 @@ def test_an_analyst_corrects_an_answer_refits_and_asks_again(server, browser, tm
     shot(page, "feedback-form")
     page.get_by_role("button", name="提交").last.click()
     page.get_by_text("已记录（fb-", exact=False).last.wait_for(state="visible", timeout=60_000)
-    for split, name in (("fit", "train"), ("holdout", "dev")):
-        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows
-                                                        if x["split"] == split), encoding="utf-8")
     assert main(["fit", "--kb", str(kb), str(tmp_path / "train.jsonl"), "--dev", str(tmp_path / "dev.jsonl"),
                  "--feedback"]) in (0, 1)  # installed, or refused as worse on dev: the correction stands either way
     page.goto(server[0])  # a new session
