@@ -87,7 +87,7 @@ def understood_caption(question: str, gazetteer, lang: str) -> str:
         return ""
 
 
-def show_answer(a, i: int, ctx, titles, lang: str) -> None:
+def show_answer(a, i: int, kb: Path, ctx, titles, lang: str) -> None:
     T = translator(lang)
     asked = st.session_state.get("asked", {}).get(i)
     with st.chat_message("user"):
@@ -114,7 +114,7 @@ def show_answer(a, i: int, ctx, titles, lang: str) -> None:
             st.caption(T("chat.related_none") if a.abstained else T("chat.related"))
             for j, c in enumerate(a.related, 1):
                 show_card(pv.citation_card(c, ctx.chunks, j, lang=lang))
-        feedback_block(a, i, ctx, lang)
+        feedback_block(a, i, kb, ctx, lang)
         with st.expander(T("chat.json")):
             text = pv.answer_json(a)
             st.code(text, language="json")
@@ -129,7 +129,7 @@ def feedback_allowed() -> bool:
                                     st.session_state.get("fb_token"))
 
 
-def feedback_block(a, i: int, ctx, lang: str) -> None:
+def feedback_block(a, i: int, kb: Path, ctx, lang: str) -> None:
     """对 / 不对 under an answer; after 不对, the passage and the right answer, or "the reports do not answer"."""
     from kg.service import answer_id
     T = translator(lang)
@@ -140,7 +140,6 @@ def feedback_block(a, i: int, ctx, lang: str) -> None:
     if not feedback_allowed():
         st.caption(T("fb.off"))
         return
-    kb = actions.resolve_kb(st.session_state.get("kb") or "data/kb", ROOT)
     shown = answer_id(a.question, a.text)
     right, wrong, _ = st.columns([1, 1, 8])
     if right.button(T("fb.right"), key=f"fb-right-{i}", disabled=a.abstained):
@@ -187,7 +186,7 @@ def chat_page(kb: Path, store: KnowledgeBase, gen: int, lang: str) -> None:
         ctx = qa_context(kb, gen, lang)
         titles = {d.id: d.title for d in ctx.documents.values()}
         for i, a in enumerate(history):
-            show_answer(a, i, ctx, titles, lang)
+            show_answer(a, i, kb, ctx, titles, lang)
 
 
 def pick_entity(store: KnowledgeBase, lang: str) -> str | None:
