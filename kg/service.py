@@ -241,13 +241,12 @@ def feedback(kb: KnowledgeBase, ctx, question: str, verdict: str, answer: str = 
 def _narrowed(text: str, start: int, end: int, answer: str) -> tuple[int, int]:
     """A passage pointed at, narrowed to the clause (between 。；\n) that states the analyst's value when it states
     it exactly once; else the passage as given."""
-    import re
-    from kg.qa.decide.features import numbers_in
+    from kg.qa.decide.features import numbers_in, places_of
     nums = numbers_in(answer)
     if not nums:
         return start, end
     part = text[start:end]
-    hits = [m.start() for n in nums for m in re.finditer(rf"(?<![\d.]){re.escape(n)}(?![\d])", part)]
+    hits = [at for n in nums for at in places_of(n, part)]
     if len(hits) != 1:
         return start, end
     at = hits[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from kg.qa.decide.features import FEATURES, features, numbers_in, without_vectors
+from kg.qa.decide.features import FEATURES, features, numbers_in, places_of, without_vectors
 from kg.qa.decide.model import DecisionModel, load_model
 
 __all__ = ["FEATURES", "DecisionModel", "Proposal", "decide", "proposals", "load_model"]
@@ -119,7 +119,7 @@ def repeats_a_figure(answer) -> bool:
     if not twice:
         return False
     cited = " ".join(dict.fromkeys(c.text for c in answer.citations))
-    return any(len(re.findall(rf"(?<![\d.]){re.escape(n)}(?![\d])", cited)) < 2 for n in twice)
+    return any(len(places_of(n, cited)) < 2 for n in twice)
 
 
 def _agreement(props: list[Proposal]) -> list[Proposal]:

@@ -36,6 +36,11 @@ def numbers_in(text: str) -> frozenset[str]:
     return frozenset(_NUMBER.findall(text))
 
 
+def places_of(number: str, text: str) -> list[int]:
+    """Where a number as written stands in text, not as the tail of a longer one (4.2 is not in 14.2 or 4.25)."""
+    return [m.start() for m in re.finditer(rf"(?<![\d.]){re.escape(number)}(?![\d])", text)]
+
+
 def without_vectors(row: dict) -> dict:
     """A proposal's features as a BM25-only knowledge base (or one embedded by another model) gives them."""
     out = {k: v for k, v in row.items() if k != "dense_sim"}
