@@ -165,21 +165,16 @@ def decide(question: str, ctx, model: DecisionModel | None = None, proposed=None
     # the dense similarity is read only from the vectors the model was fitted with
     p_right = model.p_right if same_embedder(model, ctx) else (lambda row: model.p_right(without_vectors(row)))
     scored = sorted(((p_right(p.row), i, p) for i, p in enumerate(props)), key=lambda x: (-x[0], x[1]))
-    if ctx.settings.compose and strict.question.op is None:
-        from kg.qa.decide.compose import composed
+    if ctx.settings.compose:  # answers made of parts: several asks one by one, or two figures computed
         from kg.qa.answer import Draft
-        whole = composed(strict, ctx, p_right, _relaxed(ctx))
-        if whole is not None and (not scored or whole[0] > scored[0][0]):
-            d = Draft(whole[1], strict.question, (), strict.chunks)
-            scored.insert(0, (whole[0], -1, Proposal(d, "composed", {})))
-    if ctx.settings.compose and len(strict.question.sides) == 2 and (strict.question.op == "diff"
-                                                                      or strict.question.ratio):
         from kg.qa.decide.arith import computed
-        from kg.qa.answer import Draft
-        whole = computed(strict.question, ctx, p_right, _relaxed(ctx))
-        if whole is not None and (not scored or whole[0] > scored[0][0]):
-            d = Draft(whole[1], strict.question, (), strict.chunks)
-            scored.insert(0, (whole[0], -1, Proposal(d, "computed", {})))
+        from kg.qa.decide.compose import composed
+        for origin, whole in (("composed", composed(strict, ctx, p_right, _relaxed(ctx))
+                               if strict.question.op is None else None),
+                              ("computed", computed(strict.question, ctx, p_right, _relaxed(ctx)))):
+            if whole is not None and (not scored or whole[0] > scored[0][0]):
+                d = Draft(whole[1], strict.question, (), strict.chunks)
+                scored.insert(0, (whole[0], -1, Proposal(d, origin, {})))
     if scored and scored[0][0] >= model.threshold:
         p, _, best = scored[0]
         return replace(best.draft.answer, score=p)
