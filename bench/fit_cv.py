@@ -40,14 +40,8 @@ def _bank_ids() -> set[str]:
 def held_out(questions: list[Labelled], fold_of, fitted_on: list[Labelled], weights=None):
     """Each question's likeliest proposal (P, right) under the shipped learner (kg fit's fit_trees) fitted on the
     other folds' questions plus fitted_on."""
-    from kg.qa.decide.fit import fit_trees, likeliest
-    best = [None] * len(questions)
-    for k in sorted({fold_of(q) for q in questions}):
-        model = fit_trees([q for q in questions if fold_of(q) != k] + fitted_on, weights=weights or {})
-        held = [i for i, q in enumerate(questions) if fold_of(q) == k]
-        for i, b in zip(held, likeliest(model, [questions[i] for i in held])):
-            best[i] = b
-    return best
+    from kg.qa.decide.fit import fit_trees, out_of_fold
+    return out_of_fold(questions, fold_of, lambda qs, w: fit_trees(qs, weights=w), fitted_on, weights)
 
 
 def grouped(real, others, group, weights=None, folds: int = 5):

@@ -178,6 +178,20 @@ def outcome(model: DecisionModel | None, questions: Sequence[Labelled], threshol
     return outcome_at(questions, likeliest(model, questions), t)
 
 
+def out_of_fold(questions: Sequence[Labelled], fold_of: Callable[[Labelled], object],
+                fit: Callable[[list[Labelled], dict[str, float]], DecisionModel], also: Sequence[Labelled] = (),
+                weights: dict[str, float] | None = None) -> list[tuple[float, bool] | None]:
+    """likeliest() of each question under a model fitted (fit(questions, weights)) on the other folds' questions
+    plus `also`: how the fit does on questions it has not seen."""
+    best: list[tuple[float, bool] | None] = [None] * len(questions)
+    for k in dict.fromkeys(fold_of(q) for q in questions):
+        held = [i for i, q in enumerate(questions) if fold_of(q) == k]
+        model = fit([q for q in questions if fold_of(q) != k] + list(also), weights or {})
+        for i, b in zip(held, likeliest(model, [questions[i] for i in held])):
+            best[i] = b
+    return best
+
+
 def outcome_at(questions: Sequence[Labelled], best, threshold: float) -> Outcome:
     """What answering gives when each question's likeliest proposal (best: likeliest()'s list, from one model or
     several) is answered if it clears the threshold."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
-from kg.qa.decide.fit import Labelled, Outcome, outcome
+from kg.qa.decide.fit import Labelled, Outcome, out_of_fold, outcome_at
 
 # One analyst's example counts as this many train questions (it is about this knowledge base's own reports)...
 FEEDBACK_WEIGHT = 3.0
@@ -25,14 +25,10 @@ def held_out(train: Sequence[Labelled], feedback: Sequence[Labelled],
     """Each feedback example answered by a model fitted on train and the other examples only (leave-one-out up to
     `folds` examples, else that many folds): what the refit will do on questions like them that it has not seen."""
     k = min(folds, len(feedback))
-    right = wrong = not_found = 0
     w = weight(len(train), len(feedback))
-    for i in range(k):
-        test = list(feedback[i::k])
-        rest = [q for j, q in enumerate(feedback) if j % k != i]
-        o = outcome(fit([*train, *rest], {q.id: w for q in rest}), test, threshold)
-        right, wrong, not_found = right + o.right, wrong + o.wrong, not_found + o.not_found
-    return Outcome(len(feedback), right, wrong, not_found)
+    place = {q.id: j for j, q in enumerate(feedback)}
+    best = out_of_fold(feedback, lambda q: place[q.id] % k, fit, train, {q.id: w for q in feedback})
+    return outcome_at(feedback, best, threshold)
 
 
 def worse(before: Outcome, after: Outcome, margin: float = MAX_DROP) -> str | None:
