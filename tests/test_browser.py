@@ -261,7 +261,9 @@ def test_an_analyst_corrects_an_answer_refits_and_asks_again(server, browser, tm
     page.goto(server[0])  # a new session
     ask(page, r["question"], value)
     page.get_by_text("依据分析师此前的更正", exact=False).last.wait_for(state="visible", timeout=60_000)
-    assert page.locator("mark").filter(has_text=value).count() >= 1, "the picked passage, the value marked"
+    marked = page.locator("mark").filter(has_text=value)  # the picked passage, the value marked (once it renders)
+    marked.first.wait_for(state="attached", timeout=30_000)
+    assert marked.count() >= 1, "the picked passage, the value marked"
     shot(page, "feedback")
     assert outside == []
     page.context.close()
